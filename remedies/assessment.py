@@ -1,0 +1,114 @@
+"""Assemble the engine's run into the versioned, JSON-ready assessment.
+
+Text, Markdown and JSON are renderings of this one structure. Key order is fixed and
+nothing depends on time or randomness, so the same facts and rulesets give
+byte-identical output.
+"""
+
+from __future__ import annotations
+
+from . import __version__
+from .engine import Run
+
+TRACE_VERSION = 1
+ORDERABLE = ("service_failure", "maladministration", "severe_maladministration")
+DISCLAIMER = ("A proposal with reasons, not a determination. The Ombudsman decides what is fair in all the "
+              "circumstances and uses no matrix: every figure below names the rule and source that produced "
+              "it, so that a caseworker can disagree precisely.")
+
+
+def _element(run: Run, el_id: str) -> dict:
+    el = next(e for e in run.case.elements if e.id == el_id)
+    st = run.states[el_id]
+    facts = run.facts[el_id].facts
+    trace = run.trace[el_id]
+    excluded = bool(st.excluded)
+    offered, paid = facts["offered"], facts["paid"]
+    ordered = st.finding in ORDERABLE and st.amount > 0
+    derived = [{"kind": k, "count": d["count"], "measure": d["measure"], "breaches": sorted(d["bases"]),
+                "rules": sorted({r for rules in d["bases"].values() for r in rules})}
+               for k, d in sorted(st.derived.items())]
+    evidence = sorted({f"{e['rule']}: {e['evidence']}" for e in trace
+                       if e["status"] == "fired" and e["evidence"] in ("secondary", "unverified")} |
+                      {f"{p['name']} ({e['ruleset']}): {p['evidence']}" for e in trace if e["status"] == "fired"
+                       for p in e["params"].values() if p["evidence"] in ("secondary", "unverified")})
+    return {
+        "id": el.id, "topic": el.topic, "summary": el.summary,
+        "finding": st.finding,
+        "paragraph": st.excluded[0]["paragraph"] if excluded else None,
+        "excluded_by": st.excluded,
+        "level_before_redress": st.level or None,
+        "points": None if excluded else st.points,
+        "band": None if not st.band else {k: st.band[k] for k in ("name", "min", "max", "evidence", "source", "ruleset")},
+        "proposed": None if excluded else st.proposed_amount,
+        "parts": st.proposed_parts,
+        "amount": st.amount,
+        "offers": [o.model_dump(mode="json") for o in el.redress.offers],
+        "offered": offered, "paid": paid,
+        "offers_replaced": offered if ordered else 0,
+        "redress": st.redress,
+        "derived_failures": derived,
+        "orders": [o["id"] for o in st.orders],
+        "recommendations": [r["id"] for r in st.recommendations],
+        "evidence_warnings": evidence,
+        "trace": trace,
+    }
+
+
+def _orders(run: Run, elements: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Case-level orders: one per id, listing its elements; an overridden order is dropped."""
+    fired_rules = {o["rule"] for st in run.states.values() for o in st.orders}
+    overridden: set[str] = set()
+    for rs in run.rulesets:
+        for rule in rs.spec.rules:
+            if f"{rs.id}/{rule.id}" in fired_rules:
+                overridden |= set(rule.overrides)
+    orders: dict[str, dict] = {}
+    recs: dict[str, dict] = {}
+    for el in run.case.elements:
+        st = run.states[el.id]
+        for o in st.orders:
+            if o["rule"] in overridden:
+                continue
+            entry = orders.setdefault(o["id"], {"id": o["id"], "text": o["text"], "due_weeks": o["due_weeks"],
+                                                "rule": o["rule"], "elements": []})
+            entry["elements"].append(el.id)
+        for r in st.recommendations:
+            recs.setdefault(r["id"], {**r, "elements": []})["elements"].append(el.id)
+    total = sum(e["amount"] for e in elements)
+    if "pay" in orders:
+        orders["pay"]["amount"] = total
+    return list(orders.values()), list(recs.values())
+
+
+def build(run: Run) -> dict:
+    """The assessment as a plain dict, in a fixed key order."""
+    elements = [_element(run, el.id) for el in run.case.elements]
+    orders, recommendations = _orders(run, elements)
+    total = sum(e["amount"] for e in elements)
+    replaced = sum(e["offers_replaced"] for e in elements)
+    deductible = sum(e["paid"] for e in elements if e["offers_replaced"])
+    warnings = sorted({w for e in elements for w in e["evidence_warnings"]})
+    c = run.case.case
+    return {
+        "trace_version": TRACE_VERSION,
+        "engine": {"name": "remedies", "version": __version__, "matcher": "durable_rules"},
+        "status": "proposal",
+        "disclaimer": DISCLAIMER,
+        "case": {"reference": c.reference, "landlord": c.landlord,
+                 "decided_on": c.decided_on.isoformat() if c.decided_on else None},
+        "as_of": run.as_of.isoformat(),
+        "rulesets": [{"id": r.id, "title": r.spec.title, "kind": r.spec.kind, "version": r.spec.version,
+                      "sha256": r.digest, "effective_from": r.spec.effective_from.isoformat(),
+                      "effective_to": r.spec.effective_to.isoformat() if r.spec.effective_to else None,
+                      "selected_by": r.spec.in_force_by} for r in run.rulesets],
+        "elements": elements,
+        "total": total,
+        "offers_replaced": replaced,
+        "deductible_if_paid": deductible,
+        "payable_if_paid_offers_deducted": total - deductible,
+        "orders": orders,
+        "recommendations": recommendations,
+        "evidence_warnings": warnings,
+        "notes": run.notes,
+    }

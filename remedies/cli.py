@@ -1,0 +1,176 @@
+"""Command line: `remedies assess`, `remedies rulesets`, `remedies schema`.
+
+Exit codes: 0 ok; 1 findings or checks failed (check, verify); 2 bad input or usage;
+3 an internal error (a bug: please report it with the facts file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from . import __version__, assessment, engine, facts, report, rulesets
+from .errors import RemediesError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _as_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date as YYYY-MM-DD") from None
+
+
+def _library(dirs: tuple[Path, ...]) -> rulesets.Library:
+    return rulesets.load(list(dirs) or None)
+
+
+def _write(text: str, output: Path | None, force: bool) -> None:
+    """Print, or write to a new file; never overwrite a user's file without --force."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+    fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, output)
+
+
+rulesets_option = click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
+                               help="Directory or file of rulesets to use instead of the shipped ones (repeatable).")
+format_option = click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="remedies")
+def cli() -> None:
+    """Rules-as-code for the Housing Ombudsman's remedies guidance.
+
+    Proposes, for every element of a complaint, a finding, a sum inside the right band,
+    the orders that go with it and a trace citing the rule and source of every step.
+    A proposal, never a determination.
+    """
+
+
+@cli.command()
+@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@format_option
+@click.option("--as-of", "as_of", callback=_as_date, metavar="DATE",
+              help="Judge by the guidance in force on this date (default: the case's decided_on).")
+@rulesets_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
+def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_dirs: tuple[Path, ...],
+           output: Path | None, force: bool) -> None:
+    """Propose findings, sums and orders for the complaint(s) in FACTS_FILES."""
+    library = _library(ruleset_dirs)
+    results = []
+    for path in facts_files:
+        case = facts.load(path, library.vocabulary)
+        results.append(assessment.build(engine.assess(case, library, as_of)))
+    if fmt == "json":
+        text = report.render_json(results[0] if len(results) == 1 else results)  # type: ignore[arg-type]
+    else:
+        text = "\n".join(report.render(a, fmt) for a in results)
+    _write(text, output, force)
+
+
+@cli.group(name="rulesets")
+def rulesets_group() -> None:
+    """What rulesets are loaded, in force when, from which source."""
+
+
+@rulesets_group.command(name="list")
+@click.option("--as-of", "as_of", callback=_as_date, metavar="DATE", help="Only rulesets in force on DATE.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@rulesets_option
+def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
+    """List loaded rulesets (optionally those in force on a date)."""
+    library = _library(ruleset_dirs)
+    rows = []
+    for r in library.rulesets:
+        if as_of and not r.in_force(as_of):
+            continue
+        s = r.spec
+        rows.append({"id": r.id, "kind": s.kind, "title": s.title, "version": s.version,
+                     "landlord": s.landlord, "effective_from": s.effective_from.isoformat(),
+                     "effective_to": s.effective_to.isoformat() if s.effective_to else None,
+                     "selected_by": s.in_force_by, "rules": len(s.rules), "parameters": len(s.parameters),
+                     "evidence": sorted({src.evidence for src in s.sources}), "sha256": r.digest})
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        span = f"{row['effective_from']} → {row['effective_to'] or 'in force'}"
+        click.echo(f"{row['id']:<26} {row['kind']:<19} {span:<26} {row['rules']:>3} rules  {row['title']}")
+
+
+@rulesets_group.command(name="show")
+@click.argument("ruleset_id")
+@rulesets_option
+def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
+    """Show one ruleset: header, sources, dated parameters and rules."""
+    library = _library(ruleset_dirs)
+    r = library.get(ruleset_id)
+    s = r.spec
+    click.echo(f"{s.title}\n  id {s.id} · {s.kind} · version {s.version} · {s.publisher}")
+    click.echo(f"  in force {s.effective_from} → {s.effective_to or 'no end'} (selected by {s.in_force_by})")
+    click.echo(f"  file {r.path} · sha256 {r.digest}")
+    click.echo("Sources:")
+    for src in s.sources:
+        click.echo(f"  {src.id} [{src.evidence}] {src.title}" + (f" <{src.url}>" if src.url else ""))
+    if s.parameters:
+        click.echo("Parameters:")
+        for name, p in s.parameters.items():
+            click.echo(f"  {name} ({p.unit}): {p.description}")
+            for v in p.values:
+                fig = f"£{v.min}–{'£' + str(v.max) if v.max is not None else 'no top'}" if v.min is not None else v.value
+                src = r.source(v.source)
+                click.echo(f"    {v.from_} → {v.to or 'no end'}: {fig}  [{v.evidence or src.evidence}: {v.source}]")
+    if s.rules:
+        click.echo("Rules:")
+        for rule in s.rules:
+            click.echo(f"  {rule.id} [{rule.stage}] {rule.statement}")
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["facts", "ruleset"]))
+def schema(what: str) -> None:
+    """Print the JSON Schema of a facts file or a ruleset file (for editors)."""
+    model = facts.Case if what == "facts" else rulesets.RulesetFile
+    click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors are one line on stderr with exit code 2, never a traceback."""
+    run: Callable[..., object] = cli.main
+    try:
+        run(args=argv, prog_name="remedies", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT)
+    except click.exceptions.Abort:
+        sys.exit(EXIT_BAD_INPUT)
+    except RemediesError as exc:
+        click.echo(f"remedies: error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:  # a bug, reported in one line; REMEDIES_DEBUG=1 shows the traceback
+        if os.environ.get("REMEDIES_DEBUG"):
+            raise
+        click.echo(f"remedies: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,298 @@
+"""The fixed vocabulary of effects a rule's `then` may name, in one registry.
+
+Each effect says which stage it belongs to, how several firing rules combine at that
+decision point (``collect``, ``sum``, ``max`` or ``unique``), how its arguments are
+checked at load time, and how it changes an element's state, returning a sentence for
+the trace. ``unique`` decisions take exactly one rule: a more specific rule names the
+rule it overrides, and two unrelated rules firing together is an error, not a pick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+from typing import Any, Callable
+
+from .rulesets import LEVELS, Resolved, RulesetFile
+
+FINDINGS = LEVELS + ("reasonable_redress", "outside_jurisdiction", "mediation", "withdrawn")
+
+
+@dataclass
+class ElementState:
+    """What the stages have decided so far about one element."""
+
+    id: str
+    excluded: list[dict] = field(default_factory=list)
+    derived: dict[str, dict] = field(default_factory=dict)
+    points: int = 0
+    level: str = ""
+    band: dict | None = None
+    proposed_parts: list[dict] = field(default_factory=list)
+    redress: dict | None = None
+    finding: str = ""
+    amount: int = 0
+    orders: list[dict] = field(default_factory=list)
+    recommendations: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def proposed_amount(self) -> int:
+        return sum(p["amount"] for p in self.proposed_parts)
+
+
+@dataclass
+class Firing:
+    """One rule that matched one subject, with the parameters in force for it."""
+
+    key: str
+    ruleset_id: str
+    rule: Any
+    fact: dict
+    param: Callable[[str], Resolved]
+    status: str = "fired"
+    overridden_by: str | None = None
+    change: str = ""
+
+    def value(self, arg: Any) -> Any:
+        """An effect argument: a literal, {param: NAME[, field]} or {fact: NAME}."""
+        if isinstance(arg, dict) and "param" in arg:
+            r = self.param(arg["param"])
+            return getattr(r, arg["field"]) if "field" in arg else r.value
+        if isinstance(arg, dict) and "fact" in arg:
+            return self.fact[arg["fact"]]
+        return arg
+
+
+@dataclass(frozen=True)
+class Effect:
+    stage: str
+    combine: str
+    check: Callable[[dict, RulesetFile, set[str]], str | None]
+    apply: Callable[[ElementState, Firing, dict], str]
+
+
+def _needs(*keys: str, optional: tuple[str, ...] = ()) -> Callable[[dict, RulesetFile, set[str]], str | None]:
+    def check(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+        if not isinstance(args, dict):
+            return "arguments must be a mapping"
+        missing = [k for k in keys if k not in args]
+        extra = [k for k in args if k not in keys + optional]
+        if missing or extra:
+            return f"needs {list(keys)}" + (f", may have {list(optional)}" if optional else "") + \
+                   (f"; unknown {extra}" if extra else "")
+        for k, v in args.items():
+            if isinstance(v, dict) and "param" in v and v["param"] not in spec.parameters:
+                return f"'{k}' names unknown parameter '{v['param']}'"
+            if isinstance(v, dict) and "fact" in v and v["fact"] not in facts:
+                return f"'{k}' names unknown fact '{v['fact']}'"
+        return None
+    return check
+
+
+def _exclude(state: ElementState, f: Firing, args: dict) -> str:
+    state.excluded.append({"ground": args["ground"], "paragraph": f.value(args["paragraph"]), "rule": f.key})
+    return f"outside jurisdiction under paragraph {f.value(args['paragraph'])} ({args['ground']})"
+
+
+def _derive_failure(state: ElementState, f: Firing, args: dict) -> str:
+    """Record a failure derived from dates; the same failure on one complaint counts once."""
+    kind = args["kind"]
+    measure = 0
+    if "measure" in args:
+        m = args["measure"]
+        measure = max(0, int(f.value({"fact": m["fact"]})) - int(f.value(m.get("minus", 0))))
+    entry = state.derived.setdefault(kind, {"count": 0, "measure": 0, "bases": {}, "subjects": {}})
+    subject = f.fact.get("complaint", 0)
+    if subject not in entry["subjects"]:
+        entry["count"] += 1
+        entry["subjects"][subject] = 0
+    previous = entry["subjects"][subject]
+    if measure > previous:
+        entry["measure"] += measure - previous
+        entry["subjects"][subject] = measure
+    entry["bases"].setdefault(args["basis"], []).append(f.key)
+    where = f" (complaint {subject})" if subject else ""
+    extent = f", {measure} over the limit" if "measure" in args else ""
+    return f"derived failure '{kind}'{where}, breaching the {args['basis']}{extent}"
+
+
+def _add_points(state: ElementState, f: Firing, args: dict) -> str:
+    points = int(f.value(args["points"]))
+    how = f"{points}"
+    if "per" in args:
+        value = int(f.fact[args["per"]])
+        every = int(f.value(args.get("every", 1)))
+        units = ceil(max(0, value) / every)
+        total = points * units
+        how = f"{points} × {units} (for {args['per']} = {value}" + (f", per {every}" if every != 1 else "") + ")"
+    else:
+        total = points
+    if "max" in args and total > int(f.value(args["max"])):
+        total = int(f.value(args["max"]))
+        how += f", capped at {total}"
+    state.points += total
+    return f"+{total} points [{how}]; running total {state.points}"
+
+
+def _set_level(state: ElementState, f: Firing, args: Any) -> str:
+    level = args
+    if not state.level or LEVELS.index(level) > LEVELS.index(state.level):
+        state.level = level
+        return f"level raised to {level}"
+    return f"level {level} (already {state.level})"
+
+
+def _band(f: Firing, name: str) -> dict:
+    r = f.param(name)
+    return {"name": name, "min": r.min, "max": r.max, "evidence": r.evidence, "source": r.source.id,
+            "ruleset": f.ruleset_id}
+
+
+def _band_amount(state: ElementState, f: Firing, args: dict) -> str:
+    band = _band(f, args["band"]["param"])
+    start = int(f.value(args["from_points"]))
+    step = int(f.value(args["step"]))
+    over = max(0, state.points - start)
+    amount = band["min"] + over * step
+    capped = band["max"] is not None and amount > band["max"]
+    if capped:
+        amount = band["max"]
+    state.band = band
+    state.proposed_parts.append({"label": "distress and inconvenience, time and trouble", "amount": amount,
+                                 "rule": f.key, "kind": "judged"})
+    top = "no upper figure" if band["max"] is None else f"£{band['max']}"
+    text = (f"band {band['name']} £{band['min']}–{top} [{band['evidence']}]; £{band['min']} + "
+            f"{over} points over {start} × £{step} = £{band['min'] + over * step}")
+    return text + (f", capped at the band's top £{amount}" if capped else "") + f" → £{amount}"
+
+
+def _no_award(state: ElementState, f: Firing, args: dict) -> str:
+    state.proposed_parts.append({"label": args["reason"], "amount": 0, "rule": f.key, "kind": "judged"})
+    return f"no sum for this element: {args['reason']}"
+
+
+def _add_sum(state: ElementState, f: Firing, args: dict) -> str:
+    rate = int(f.value(args["rate"]))
+    units = int(f.fact[args["per"]])
+    amount = rate * units
+    r = f.param(args["rate"]["param"])
+    state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key,
+                                 "kind": "calculated", "evidence": r.evidence})
+    return f"calculated sum '{args['label']}': £{rate} × {units} ({args['per']}) = £{amount} [{r.evidence}]"
+
+
+def _redress(state: ElementState, f: Firing, args: dict) -> str:
+    proposed, offered = f.fact["proposed_amount"], f.fact["offered"]
+    outcome = args["outcome"]
+    pay = {"proposal": proposed, "offer": offered, "greater": max(proposed, offered), "nothing": 0}[args["pay"]]
+    finding = {"reasonable_redress": "reasonable_redress", "stands": state.level,
+               "reduced": args.get("to_level", state.level)}[outcome]
+    state.redress = {"outcome": outcome, "rule": f.key, "pay": args["pay"]}
+    state.finding = finding
+    state.amount = pay
+    return (f"{outcome.replace('_', ' ')}: finding {finding}; proposed £{proposed}, offered £{offered} "
+            f"→ pays the {args['pay']} (£{pay})")
+
+
+def _order(state: ElementState, f: Firing, args: dict) -> str:
+    due = f.value(args["due_weeks"]) if "due_weeks" in args else None
+    state.orders.append({"id": args["id"], "text": args["text"], "due_weeks": due, "rule": f.key,
+                         "scope": args.get("scope", "element")})
+    return f"order '{args['id']}'" + (f" within {due} weeks" if due else "")
+
+
+def _recommend(state: ElementState, f: Firing, args: dict) -> str:
+    state.recommendations.append({"id": args["id"], "text": args["text"], "rule": f.key})
+    return f"recommendation '{args['id']}'"
+
+
+def _check_level(args: Any, spec: RulesetFile, facts: set[str]) -> str | None:
+    return None if args in LEVELS else f"set_level takes one of {', '.join(LEVELS)}"
+
+
+def _check_redress(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("outcome", "pay", optional=("to_level",))(args, spec, facts)
+    if msg:
+        return msg
+    if args["outcome"] not in ("reasonable_redress", "stands", "reduced"):
+        return "outcome is one of reasonable_redress, stands, reduced"
+    if args["pay"] not in ("proposal", "offer", "greater", "nothing"):
+        return "pay is one of proposal, offer, greater, nothing"
+    if (args["outcome"] == "reduced") != ("to_level" in args) or args.get("to_level", LEVELS[0]) not in LEVELS:
+        return "a 'reduced' outcome names to_level (a finding level), and only it does"
+    return None
+
+
+def _check_band(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("band", "from_points", "step")(args, spec, facts)
+    if msg:
+        return msg
+    if not isinstance(args["band"], dict) or "param" not in args["band"]:
+        return "band is {param: NAME}"
+    return None
+
+
+def _check_sum(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("label", "rate", "per")(args, spec, facts)
+    if msg:
+        return msg
+    if not isinstance(args["rate"], dict) or "param" not in args["rate"]:
+        return "rate is {param: NAME}, so the figure carries its source"
+    if args["per"] not in facts:
+        return f"per names unknown fact '{args['per']}'"
+    return None
+
+
+def _check_points(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("points", optional=("per", "every", "max"))(args, spec, facts)
+    if msg:
+        return msg
+    if "per" in args and args["per"] not in facts:
+        return f"per names unknown fact '{args['per']}'"
+    return None
+
+
+def _check_derive(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("kind", "basis", optional=("measure", "onto"))(args, spec, facts)
+    if msg:
+        return msg
+    if args["basis"] not in ("code", "policy", "guidance"):
+        return "basis is one of code, policy, guidance"
+    m = args.get("measure")
+    if m is not None and (not isinstance(m, dict) or m.get("fact") not in facts):
+        return "measure is {fact: NAME, minus: {param: NAME}}"
+    return None
+
+
+REGISTRY: dict[str, Effect] = {
+    "exclude": Effect("jurisdiction", "collect", _needs("ground", "paragraph"), _exclude),
+    "derive_failure": Effect("derive", "collect", _check_derive, _derive_failure),
+    "add_points": Effect("weigh", "sum", _check_points, _add_points),
+    "set_level": Effect("finding", "max", _check_level, _set_level),
+    "band_amount": Effect("compensation", "unique", _check_band, _band_amount),
+    "no_award": Effect("compensation", "unique", _needs("reason"), _no_award),
+    "add_sum": Effect("compensation", "sum", _check_sum, _add_sum),
+    "redress": Effect("redress", "unique", _check_redress, _redress),
+    "order": Effect("orders", "collect", _needs("id", "text", optional=("due_weeks", "scope")), _order),
+    "recommend": Effect("orders", "collect", _needs("id", "text"), _recommend),
+}
+# band_amount and no_award decide the same thing: the judged sum for the element
+DECISION = {"band_amount": "judged_sum", "no_award": "judged_sum"}
+
+
+def effect_of(then: dict) -> tuple[str, Any]:
+    ((name, args),) = then.items()
+    return name, args
+
+
+def check_effect(then: dict, spec: RulesetFile, facts: set[str], stage: str | None = None) -> str | None:
+    """Load-time check of a rule's `then`: one known effect, well-formed arguments."""
+    if len(then) != 1:
+        return f"'then' names exactly one effect; known: {', '.join(REGISTRY)}"
+    name, args = effect_of(then)
+    if name not in REGISTRY:
+        return f"unknown effect '{name}'; known: {', '.join(REGISTRY)}"
+    if stage is not None and REGISTRY[name].stage != stage:
+        return f"effect '{name}' belongs to stage '{REGISTRY[name].stage}', not '{stage}'"
+    return REGISTRY[name].check(args, spec, facts)

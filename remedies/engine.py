@@ -1,0 +1,319 @@
+"""Compile rulesets to durable_rules and run a case through the stages.
+
+durable_rules is the matcher; we own the semantics. Each stage's rules compile to one
+durable ruleset (named by a hash of its JSON) registered once per process on a single
+``Host`` with its timer threads off; each case gets a fresh session that is deleted in
+a ``finally``. Actions only record which rule matched which subject; effects are then
+applied in rule order with the combination declared in ``effects.REGISTRY``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from durable import engine as durable_engine
+
+from . import conditions
+from .effects import DECISION, REGISTRY, ElementState, Firing, effect_of
+from .errors import EngineError, RulesetError
+from .facts import Case
+from .observations import Observed, complaint_facts, element_facts, first_complaint_date
+from .rulesets import Library, Resolved, Rule, Ruleset
+
+
+class _Host(durable_engine.Host):
+    """One durable host per process: named actions, no background timer threads."""
+
+    def __init__(self) -> None:
+        self.sink: list[tuple[str, dict]] = []
+        super().__init__()
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        def record(c: Any) -> None:
+            self.sink.append((action_name, dict(c.m._d)))
+        return record
+
+    def _run(self) -> None:  # durable's timer/dispatch threads are not needed for facts
+        return None
+
+
+_HOST: _Host | None = None
+_REGISTERED: set[str] = set()
+_LOCK = threading.Lock()
+_SESSIONS = itertools.count(1)
+
+
+def _host() -> _Host:
+    global _HOST
+    if _HOST is None:
+        _HOST = _Host()
+    return _HOST
+
+
+@dataclass
+class CompiledRule:
+    key: str
+    ruleset: Ruleset
+    rule: Rule
+    condition: dict
+    param: Callable[[str], Resolved]
+    params_read: dict[str, Resolved]
+    missing: str | None = None
+
+
+@dataclass
+class CompiledStage:
+    name: str
+    stage: str
+    rules: list[CompiledRule]
+    definition: dict
+
+
+def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
+    def param(name: str) -> Resolved:
+        r = ruleset.param(name, on)
+        if r is None:
+            raise EngineError(f"parameter '{name}' of ruleset '{ruleset.id}' has no value in force on {on}",
+                              file=ruleset.path)
+        return r
+    return param
+
+
+def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
+                  applies_to: str = "element") -> CompiledStage:
+    """Compile one stage's rules, with parameters fixed at the dates that select them."""
+    compiled: list[CompiledRule] = []
+    for rs in rulesets:
+        param = _resolver(rs, dates(rs))
+        for rule in rs.spec.rules:
+            if rule.stage != stage or rule.applies_to != applies_to:
+                continue
+            read: dict[str, Resolved] = {}
+
+            def resolve(ref: dict, param=param, read=read) -> Any:
+                r = param(ref["param"])
+                read[ref["param"]] = r
+                return getattr(r, ref["field"]) if "field" in ref else r.value
+
+            key = f"{rs.id}/{rule.id}"
+            try:
+                cond = conditions.compile_condition(rule.when, resolve)
+            except EngineError as exc:  # no figure in force: the rule cannot apply, and says why
+                compiled.append(CompiledRule(key, rs, rule, {}, param, read, missing=exc.message))
+                continue
+            full = {"$and": [{"subject": applies_to}, cond]}
+            compiled.append(CompiledRule(key, rs, rule, full, param, read))
+    definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in compiled if not c.missing}
+    digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+    return CompiledStage(f"{stage}-{applies_to}-{digest}", stage, compiled, definition)
+
+
+def _register(stage: CompiledStage) -> None:
+    with _LOCK:
+        if stage.name not in _REGISTERED and stage.definition:
+            # durable mutates the definition it is given: hand it a copy
+            _host().register_rulesets({stage.name: json.loads(json.dumps(stage.definition))})
+            _REGISTERED.add(stage.name)
+
+
+def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
+    """(rule key, index of fact) for every match, found by durable_rules."""
+    if not stage.definition:
+        return []
+    _register(stage)
+    host = _host()
+    sid = f"case-{next(_SESSIONS)}"
+    out: list[tuple[str, int]] = []
+    with _LOCK:
+        host.sink.clear()
+        try:
+            for index, fact in enumerate(facts):
+                payload = dict(fact, sid=sid, _index=index)
+                try:
+                    state = host.assert_fact(stage.name, payload)
+                except durable_engine.MessageNotHandledException:
+                    continue
+                if isinstance(state, dict) and state.get("exception"):
+                    raise EngineError(f"durable_rules action failed in stage {stage.stage}: "
+                                      f"{str(state['exception']).splitlines()[0][:200]}")
+            out = [(key, int(m["_index"])) for key, m in host.sink]
+        finally:
+            host.sink.clear()
+            host.delete_state(stage.name, sid)
+    return out
+
+
+def match_reference(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
+    """The same matches, found by the pure-Python reference interpreter."""
+    return [(c.key, i) for i, fact in enumerate(facts) for c in stage.rules
+            if not c.missing and conditions.evaluate(c.condition, fact)]
+
+
+MATCHERS = {"durable": match_durable, "reference": match_reference}
+
+
+@dataclass
+class Run:
+    """Everything the stages produced for a case, before rendering."""
+
+    case: Case
+    as_of: date
+    rulesets: list[Ruleset]
+    states: dict[str, ElementState]
+    facts: dict[str, Observed]
+    trace: dict[str, list[dict]]
+    complaints: list[Observed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
+           overridden_by: str | None = None, subject: str | None = None) -> dict:
+    src = c.ruleset.source(c.rule.source)
+    reads = {name: fact.get(name) for name in conditions.referenced_facts(c.rule.when)}
+    entry = {
+        "stage": c.rule.stage, "rule": c.key, "ruleset": c.ruleset.id, "ruleset_version": c.ruleset.spec.version,
+        "statement": c.rule.statement,
+        "citation": {"source": src.title, "section": c.rule.section or src.section, "url": src.url},
+        "evidence": c.ruleset.rule_evidence(c.rule), "status": status, "reads": reads,
+        "params": {k: v.as_dict() for k, v in sorted(c.params_read.items())},
+    }
+    computed = {k: explain[k] for k in reads if k in explain}
+    if computed:
+        entry["computed"] = computed
+    if subject:
+        entry["subject"] = subject
+    if change:
+        entry["changed"] = change
+    if c.missing:
+        entry["status"] = "no_figure_in_force"
+        entry["why_not"] = c.missing
+    if overridden_by:
+        entry["overridden_by"] = overridden_by
+    return entry
+
+
+def _resolve_conflicts(firings: list[tuple[CompiledRule, Firing]]) -> None:
+    """Apply `overrides`, then refuse two live rules at a `unique` decision."""
+    live = {f.key for _, f in firings}
+    for c, f in firings:
+        for other_c, other in firings:
+            if other is not f and f.key in other_c.rule.overrides and other.key in live:
+                f.status, f.overridden_by = "overridden", other.key
+    by_decision: dict[str, list[str]] = {}
+    for c, f in firings:
+        name, _ = effect_of(c.rule.then)
+        if f.status == "fired" and REGISTRY[name].combine == "unique":
+            by_decision.setdefault(DECISION.get(name, name), []).append(f.key)
+    for decision, keys in by_decision.items():
+        if len(keys) > 1:
+            raise EngineError(f"ambiguous decision '{decision}': rules {', '.join(keys)} all apply and none "
+                              f"overrides the others; add 'overrides' to the more specific rule")
+
+
+def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable") -> Run:
+    """Run every stage for one case and return the states and the trace."""
+    decided = as_of or case.case.decided_on
+    if decided is None:
+        raise EngineError("the case has no case.decided_on; give --as-of DATE")
+    made = first_complaint_date(case)
+    active = library.active(decided, made, case.case.landlord)
+    match = MATCHERS[matcher]
+    notes: list[str] = []
+    if case.case.landlord not in library.landlords():
+        notes.append(f"no policy ruleset for landlord '{case.case.landlord}': only the Ombudsman's "
+                     f"guidance and the Code are applied")
+
+    def dates_for(made_on: date | None) -> Callable[[Ruleset], date]:
+        return lambda rs: made_on if (rs.spec.in_force_by == "complaint_made" and made_on) else decided
+
+    observed = {el.id: element_facts(case, el, library.vocabulary) for el in case.elements}
+    states = {el.id: ElementState(el.id) for el in case.elements}
+    trace: dict[str, list[dict]] = {el.id: [] for el in case.elements}
+    complaints = [complaint_facts(i, c) for i, c in enumerate(case.complaints)]
+    topic = {el.id: el.topic for el in case.elements}
+
+    def run_stage(stage: str, ids: list[str]) -> None:
+        compiled = compile_stage(stage, active, dates_for(made))
+        facts = [observed[i].facts for i in ids]
+        hits = match(compiled, facts)
+        for idx, el_id in enumerate(ids):
+            fired = {key for key, j in hits if j == idx}
+            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, observed[el_id].facts, c.param))
+                       for c in compiled.rules if c.key in fired]
+            _resolve_conflicts(firings)
+            done = {f.key: f for _, f in firings}
+            for c in compiled.rules:
+                f = done.get(c.key)
+                if f and f.status == "fired":
+                    name, args = effect_of(c.rule.then)
+                    f.change = REGISTRY[name].apply(states[el_id], f, args)
+                trace[el_id].append(_entry(c, observed[el_id].facts, observed[el_id].explain,
+                                           f.status if f else "not_applicable", f.change if f else "",
+                                           f.overridden_by if f else None))
+
+    ids = [el.id for el in case.elements]
+    run_stage("jurisdiction", ids)
+    for el_id in ids:
+        if states[el_id].excluded:
+            states[el_id].finding = "outside_jurisdiction"
+            observed[el_id].facts.update(excluded=True, finding="outside_jurisdiction")
+    live = [i for i in ids if not states[i].excluded]
+
+    # derive: complaint-level rules, each complaint judged by the Code and policy in force when it was made
+    for i, comp in enumerate(complaints):
+        compiled = compile_stage("derive", library.active(decided, case.complaints[i].made, case.case.landlord),
+                                 dates_for(case.complaints[i].made), applies_to="complaint")
+        hits = {key for key, _ in match(compiled, [comp.facts])}
+        for c in compiled.rules:
+            name, args = effect_of(c.rule.then)
+            targets = [e for e in live if topic[e] == args.get("onto")]
+            for el_id in targets:
+                status, change = "not_applicable", ""
+                if c.key in hits:
+                    f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
+                    change = REGISTRY[name].apply(states[el_id], f, args)
+                    status = "fired"
+                trace[el_id].append(_entry(c, comp.facts, comp.explain, status, change,
+                                           subject=f"complaint {i + 1}"))
+    run_stage("derive", live)
+    for el_id in live:
+        facts = observed[el_id].facts
+        for kind, d in states[el_id].derived.items():
+            facts[f"failure__{kind}"] += d["count"]
+            facts[f"failure__{kind}__measure"] += d["measure"]
+        facts["failure_kinds"] = sum(1 for k in library.vocabulary.failure_kinds if facts[f"failure__{k}"])
+
+    run_stage("weigh", live)
+    for el_id in live:
+        observed[el_id].facts["points"] = states[el_id].points
+    run_stage("finding", live)
+    for el_id in live:
+        if not states[el_id].level:
+            raise EngineError(f"no finding rule applied to element '{el_id}'; the rulesets must give every "
+                              f"element in jurisdiction exactly one finding")
+        observed[el_id].facts["level"] = states[el_id].level
+
+    run_stage("compensation", live)
+    for el_id in live:
+        st, facts = states[el_id], observed[el_id].facts
+        if not st.proposed_parts:
+            raise EngineError(f"no compensation rule applied to element '{el_id}'")
+        facts["proposed_amount"] = st.proposed_amount
+        facts["offer_shortfall"] = st.proposed_amount - facts["offered"]
+
+    run_stage("redress", live)
+    for el_id in live:
+        st = states[el_id]
+        if st.redress is None:
+            raise EngineError(f"no redress rule applied to element '{el_id}'")
+        observed[el_id].facts["finding"] = st.finding
+        observed[el_id].facts["amount"] = st.amount
+    run_stage("orders", ids)
+    return Run(case, decided, active, states, observed, trace, complaints, notes)
+

@@ -1,0 +1,205 @@
+"""The facts of a complaint, as a caseworker writes them: observable events, not verdicts.
+
+A facts file never states a finding or a sum to order. Where the guidance leaves a point
+to judgement (the impact on the resident, whether the landlord put things right), the
+field is named in the guidance's own words and its values are declared in the
+vocabulary ruleset, so adding a word is YAML, not code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from .errors import InputError
+from .yamlio import Document, load_file, parse_model
+
+Pounds = Annotated[StrictInt, Field(ge=0, le=1_000_000, description="whole pounds, never pence or floats")]
+Never = Literal["never"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class CaseInfo(_Facts):
+    reference: str = Field(min_length=1, max_length=40, description="the complaint number")
+    landlord: Slug = Field(description="id of the landlord's policy ruleset, e.g. 'clarion'")
+    decided_on: date | None = Field(None, description="date of the (draft) determination; default for --as-of")
+
+
+class Resident(_Facts):
+    vulnerabilities: list[str] = Field(default_factory=list, description="words from the vocabulary")
+    rent_arrears: StrictBool = Field(False, description="the resident owes rent (offsetting rules apply)")
+    agreed_to_offset: StrictBool = Field(False, description="the resident agreed compensation may be set against arrears")
+
+
+class Complaint(_Facts):
+    """One pass through the landlord's complaints process, by its dates."""
+
+    made: date
+    acknowledged: date | Never | None = Field(None, description="date, 'never', or omitted if not known")
+    chased: list[date] = Field(default_factory=list, description="dates the resident chased a response")
+    stage1_response: date | Never | None = None
+    escalation_requested: date | None = None
+    escalation_chased: list[date] = Field(default_factory=list)
+    escalation_acknowledged: date | Never | None = None
+    stage2_response: date | Never | None = None
+    ombudsman_interventions: list[date] = Field(default_factory=list,
+                                                description="dates the Ombudsman asked the landlord to act")
+    failure_order: date | None = Field(None, description="date of a complaint handling failure order")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Complaint":
+        def real(value: object) -> date | None:
+            return value if isinstance(value, date) else None
+
+        pairs = [("acknowledged", self.acknowledged, "made", self.made),
+                 ("stage1_response", self.stage1_response, "made", self.made),
+                 ("escalation_requested", self.escalation_requested, "made", self.made),
+                 ("escalation_acknowledged", self.escalation_acknowledged, "escalation_requested",
+                  self.escalation_requested),
+                 ("stage2_response", self.stage2_response, "escalation_requested", self.escalation_requested)]
+        for name, value, before_name, before in pairs:
+            if real(value) and real(before) and real(value) < real(before):
+                raise ValueError(f"impossible date: {name} ({value}) is before {before_name} ({before})")
+        if self.escalation_acknowledged not in (None,) and self.escalation_requested is None:
+            raise ValueError("escalation_acknowledged is given but escalation_requested is not")
+        return self
+
+
+class Period(_Facts):
+    from_: date = Field(alias="from")
+    to: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.to < self.from_:
+            raise ValueError(f"impossible period: 'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class Failure(_Facts):
+    """Something the landlord did or failed to do, in the vocabulary's words."""
+
+    kind: str
+    count: StrictInt = Field(1, ge=1, le=1000, description="how many times (e.g. contacts unanswered)")
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+    days: StrictInt | None = Field(None, ge=0, le=36500, description="duration in days, where no dates are known")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Failure":
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError(f"impossible period: 'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class Offer(_Facts):
+    amount: Pounds
+    stage: Literal[1, 2, "after_referral"]
+    paid: StrictBool | None = Field(None, description="true, false, or omitted if not known")
+    note: str | None = None
+
+
+class Redress(_Facts):
+    """What the landlord did to put things right, in the Dispute Resolution Principles' terms."""
+
+    acknowledged: Literal["no", "partly", "fully"] = "no"
+    apologised: StrictBool = False
+    put_right: Literal["no", "partly", "fully"] = "no"
+    learning_shown: StrictBool = False
+    offers: list[Offer] = Field(default_factory=list)
+
+
+class Jurisdiction(_Facts):
+    """Grounds a caseworker can state as facts; the Scheme ruleset maps them to paragraphs."""
+
+    other_body: str | None = Field(None, description="a body better placed, e.g. 'ico', 'lgsco'")
+    already_determined: StrictBool = False
+    not_raised_with_landlord: StrictBool = False
+    court_proceedings: StrictBool = False
+    rent_or_service_charge_level: StrictBool = False
+
+
+class Element(_Facts):
+    """One head of complaint."""
+
+    id: Slug
+    topic: str
+    summary: str = ""
+    jurisdiction: Jurisdiction = Field(default_factory=Jurisdiction)
+    period: Period | None = None
+    failures: list[Failure] = Field(default_factory=list)
+    impacts: list[str] = Field(default_factory=list)
+    impact_compensated_under: Slug | None = Field(
+        None, description="id of the element whose award already covers this element's impact")
+    redress: Redress = Field(default_factory=Redress)
+
+
+class Case(_Facts):
+    case: CaseInfo
+    resident: Resident = Field(default_factory=Resident)
+    complaints: list[Complaint] = Field(default_factory=list)
+    elements: list[Element] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Case":
+        ids = [e.id for e in self.elements]
+        for e in self.elements:
+            if ids.count(e.id) > 1:
+                raise ValueError(f"element id '{e.id}' is used twice")
+            if e.impact_compensated_under and e.impact_compensated_under not in ids:
+                raise ValueError(f"impact_compensated_under names '{e.impact_compensated_under}', "
+                                 f"which is not an element of this case")
+        return self
+
+
+class Vocabulary(BaseModel):
+    """The words facts may use; declared in a ruleset, checked here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    topics: frozenset[str]
+    failure_kinds: frozenset[str]
+    impacts: frozenset[str]
+    vulnerabilities: frozenset[str]
+    other_bodies: frozenset[str]
+
+
+def _check_word(doc: Document, loc: tuple, word: str, known: frozenset[str], what: str) -> None:
+    if word not in known:
+        raise InputError(f"unknown {what} '{word}'; known: {', '.join(sorted(known))}",
+                         file=doc.path, line=doc.line_of(loc), field=".".join(str(p) for p in loc))
+
+
+def check_vocabulary(doc: Document, case: Case, vocab: Vocabulary) -> None:
+    """Every word a facts file uses must be declared; the error lists the known ones."""
+    for i, v in enumerate(case.resident.vulnerabilities):
+        _check_word(doc, ("resident", "vulnerabilities", i), v, vocab.vulnerabilities, "vulnerability")
+    for i, el in enumerate(case.elements):
+        base = ("elements", i)
+        _check_word(doc, base + ("topic",), el.topic, vocab.topics, "topic")
+        for j, f in enumerate(el.failures):
+            _check_word(doc, base + ("failures", j, "kind"), f.kind, vocab.failure_kinds, "failure kind")
+        for j, word in enumerate(el.impacts):
+            _check_word(doc, base + ("impacts", j), word, vocab.impacts, "impact")
+        if el.jurisdiction.other_body:
+            _check_word(doc, base + ("jurisdiction", "other_body"), el.jurisdiction.other_body,
+                        vocab.other_bodies, "body")
+
+
+def load(path: str | Path, vocab: Vocabulary) -> Case:
+    """Load, validate and vocabulary-check one facts file."""
+    doc = load_file(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a facts file must be a mapping with 'case' and 'elements'", file=doc.path, line=1)
+    case = parse_model(doc, Case)
+    check_vocabulary(doc, case, vocab)
+    return case
+
+

@@ -1,0 +1,139 @@
+"""Turn a Case into flat JSON-scalar facts, the only thing durable_rules can compare.
+
+This is arithmetic on the facts (counts, durations, working days), never guidance:
+no time limit, band or threshold appears here. Every fact a rule may read is listed by
+``fact_names`` so that a typo in a condition is a load-time error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .facts import Case, Complaint, Element, Vocabulary
+from .workdays import describe, working_days_between
+
+UNKNOWN = -1  # a count or duration that cannot be measured (e.g. a response that never came)
+
+ELEMENT_FACTS: dict[str, object] = {
+    "subject": "element", "element": "", "topic": "",
+    "jurisdiction__other_body": "", "jurisdiction__already_determined": False,
+    "jurisdiction__not_raised_with_landlord": False, "jurisdiction__court_proceedings": False,
+    "jurisdiction__rent_or_service_charge_level": False,
+    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0,
+    "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
+    "acknowledged": "no", "apologised": False, "put_right": "no", "learning_shown": False,
+    "offers": 0, "offered": 0, "paid": 0,
+    # written by the stages as they run
+    "excluded": False, "points": 0, "level": "", "proposed_amount": 0, "offer_shortfall": 0,
+    "finding": "", "amount": 0,
+}
+COMPLAINT_FACTS: dict[str, object] = {
+    "subject": "complaint", "complaint": 0,
+    "acknowledged_never": False, "ack_wd": UNKNOWN,
+    "stage1_never": False, "stage1_wd": UNKNOWN,
+    "escalated": False, "escalation_ack_never": False, "escalation_ack_wd": UNKNOWN,
+    "stage2_never": False, "stage2_wd": UNKNOWN,
+    "chased": 0, "escalation_chased": 0, "ombudsman_interventions": 0, "failure_order": False,
+}
+
+
+def fact_names(vocab: Vocabulary) -> set[str]:
+    """Every name a condition may use: the fixed facts plus one per vocabulary word."""
+    names = set(ELEMENT_FACTS) | set(COMPLAINT_FACTS)
+    for kind in vocab.failure_kinds:
+        names |= {f"failure__{kind}", f"failure__{kind}__measure"}
+    names |= {f"impact__{w}" for w in vocab.impacts}
+    names |= {f"vulnerability__{w}" for w in vocab.vulnerabilities}
+    return names
+
+
+@dataclass
+class Observed:
+    """Flat facts for one subject, and a sentence for any fact that needed computing."""
+
+    facts: dict
+    explain: dict[str, str] = field(default_factory=dict)
+
+
+def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
+    f = dict(ELEMENT_FACTS)
+    for kind in sorted(vocab.failure_kinds):
+        f[f"failure__{kind}"] = 0
+        f[f"failure__{kind}__measure"] = 0
+    for word in sorted(vocab.impacts):
+        f[f"impact__{word}"] = word in el.impacts
+    for word in sorted(vocab.vulnerabilities):
+        f[f"vulnerability__{word}"] = word in case.resident.vulnerabilities
+    explain: dict[str, str] = {}
+    j = el.jurisdiction
+    f.update({
+        "element": el.id, "topic": el.topic,
+        "jurisdiction__other_body": j.other_body or "",
+        "jurisdiction__already_determined": j.already_determined,
+        "jurisdiction__not_raised_with_landlord": j.not_raised_with_landlord,
+        "jurisdiction__court_proceedings": j.court_proceedings,
+        "jurisdiction__rent_or_service_charge_level": j.rent_or_service_charge_level,
+        "impacts": len(set(el.impacts)), "vulnerable": bool(case.resident.vulnerabilities),
+        "impact_compensated_elsewhere": el.impact_compensated_under is not None,
+        "rent_arrears": case.resident.rent_arrears, "agreed_to_offset": case.resident.agreed_to_offset,
+        "acknowledged": el.redress.acknowledged, "apologised": el.redress.apologised,
+        "put_right": el.redress.put_right, "learning_shown": el.redress.learning_shown,
+        "offers": len(el.redress.offers),
+        "offered": sum(o.amount for o in el.redress.offers),
+        "paid": sum(o.amount for o in el.redress.offers if o.paid),
+    })
+    if el.period:
+        f["duration_days"] = (el.period.to - el.period.from_).days
+        explain["duration_days"] = f"{f['duration_days']} days from {el.period.from_} to {el.period.to}"
+    for failure in el.failures:
+        f[f"failure__{failure.kind}"] += failure.count
+        days = failure.days
+        if days is None and failure.from_ and failure.to:
+            days = (failure.to - failure.from_).days
+            explain[f"failure__{failure.kind}__measure"] = f"{days} days from {failure.from_} to {failure.to}"
+        if days:
+            f[f"failure__{failure.kind}__measure"] += days
+    f["failure_kinds"] = sum(1 for k in vocab.failure_kinds if f[f"failure__{k}"])
+    return Observed(f, explain)
+
+
+def _wd(start: date, end: date, key: str, explain: dict[str, str]) -> int:
+    n, _ = working_days_between(start, end)
+    explain[key] = describe(start, end)
+    return n
+
+
+def complaint_facts(index: int, c: Complaint) -> Observed:
+    f = dict(COMPLAINT_FACTS)
+    explain: dict[str, str] = {}
+    f["complaint"] = index + 1
+    f["chased"] = len(c.chased)
+    f["escalation_chased"] = len(c.escalation_chased)
+    f["ombudsman_interventions"] = len(c.ombudsman_interventions)
+    f["failure_order"] = c.failure_order is not None
+    ack = c.acknowledged
+    f["acknowledged_never"] = ack == "never"
+    if isinstance(ack, date):
+        f["ack_wd"] = _wd(c.made, ack, "ack_wd", explain)
+    # stage 1 runs from the acknowledgement where there was one, else from receipt
+    s1_start = ack if isinstance(ack, date) else c.made
+    f["stage1_never"] = c.stage1_response == "never"
+    if isinstance(c.stage1_response, date):
+        f["stage1_wd"] = _wd(s1_start, c.stage1_response, "stage1_wd", explain)
+    if c.escalation_requested:
+        f["escalated"] = True
+        eack = c.escalation_acknowledged
+        f["escalation_ack_never"] = eack == "never"
+        if isinstance(eack, date):
+            f["escalation_ack_wd"] = _wd(c.escalation_requested, eack, "escalation_ack_wd", explain)
+        s2_start = eack if isinstance(eack, date) else c.escalation_requested
+        f["stage2_never"] = c.stage2_response == "never"
+        if isinstance(c.stage2_response, date):
+            f["stage2_wd"] = _wd(s2_start, c.stage2_response, "stage2_wd", explain)
+    return Observed(f, explain)
+
+
+def first_complaint_date(case: Case) -> date | None:
+    """The date that selects the Complaint Handling Code and landlord policy in force."""
+    return min((c.made for c in case.complaints), default=None)

@@ -1,0 +1,135 @@
+"""Render an assessment as text, Markdown or JSON; all three read the same dict."""
+
+from __future__ import annotations
+
+import json
+
+FORMATS = ("text", "markdown", "json")
+
+
+def _money(value: int | None) -> str:
+    return "—" if value is None else f"£{value:,}"
+
+
+def _band(band: dict | None) -> str:
+    if not band:
+        return "no band"
+    top = "no upper figure" if band["max"] is None else _money(band["max"])
+    return f"{band['name']} {_money(band['min'])}–{top} [{band['evidence']}]"
+
+
+def _label(word: str | None) -> str:
+    return (word or "—").replace("_", " ")
+
+
+def _offer_line(e: dict) -> str | None:
+    if not e["offers"]:
+        return None
+    parts = ", ".join(f"{_money(o['amount'])} at stage {o['stage']}" + (" (paid)" if o.get("paid") else "")
+                      for o in e["offers"])
+    if e["offers_replaced"]:
+        return f"landlord offered {parts}: this proposal replaces it (deduct what was paid)"
+    if e["finding"] == "reasonable_redress":
+        return f"landlord offered {parts}: reasonable redress"
+    return f"landlord offered {parts}"
+
+
+def _why(e: dict, markdown: bool) -> list[str]:
+    lines = []
+    for t in e["trace"]:
+        if t["status"] not in ("fired", "overridden"):
+            continue
+        cite = t["citation"]["source"] + (f", {t['citation']['section']}" if t["citation"].get("section") else "")
+        what = t.get("changed") or f"overridden by {t.get('overridden_by')}"
+        subject = f" ({t['subject']})" if t.get("subject") else ""
+        if markdown:
+            lines.append(f"- `{t['rule']}`{subject} — {what}. *{t['statement']}* — {cite} [{t['evidence']}]")
+        else:
+            lines.append(f"      [{t['stage']}] {t['rule']}{subject}: {what}")
+            lines.append(f"          {t['statement']} — {cite} [{t['evidence']}]")
+        for name, how in t.get("computed", {}).items():
+            lines.append(f"{'  ' if markdown else '          '}- {name}: {how}")
+    return lines
+
+
+def render_text(a: dict) -> str:
+    out = [f"remedies {a['engine']['version']} — PROPOSAL, not a determination",
+           f"Case {a['case']['reference']} · landlord {a['case']['landlord']} · as of {a['as_of']}",
+           "Rulesets: " + "; ".join(f"{r['id']} {r['version']}" for r in a["rulesets"]), ""]
+    for n, e in enumerate(a["elements"], 1):
+        out.append(f"{n}. {e['id']} ({_label(e['topic'])}){' — ' + e['summary'] if e['summary'] else ''}")
+        if e["finding"] == "outside_jurisdiction":
+            grounds = "; ".join(f"paragraph {x['paragraph']} ({x['ground']})" for x in e["excluded_by"])
+            out.append(f"   Finding: outside jurisdiction — {grounds}")
+        else:
+            out.append(f"   Finding: {_label(e['finding'])}    Amount: {_money(e['amount'])}")
+            out.append(f"   Before redress: {_label(e['level_before_redress'])} ({e['points']} points); "
+                       f"proposed {_money(e['proposed'])}; band {_band(e['band'])}")
+        offer = _offer_line(e)
+        if offer:
+            out.append(f"   {offer[0].upper() + offer[1:]}")
+        for w in e["evidence_warnings"]:
+            out.append(f"   ! rests on {w}")
+        out.append("   Why:")
+        out.extend(_why(e, markdown=False))
+        quiet = sum(1 for t in e["trace"] if t["status"] not in ("fired", "overridden"))
+        out.append(f"      ({quiet} other rules considered did not apply; --format json lists each with the facts it read)")
+        out.append("")
+    out.append(f"Total proposed: {_money(a['total'])}")
+    if a["offers_replaced"]:
+        out.append(f"  replaces landlord offers of {_money(a['offers_replaced'])}; "
+                   f"{_money(a['deductible_if_paid'])} of them recorded as paid may be deducted")
+    out.append("Orders:")
+    for o in a["orders"] or [{"text": "none", "due_weeks": None, "elements": [], "id": ""}]:
+        due = f"within {o['due_weeks']} weeks: " if o.get("due_weeks") else ""
+        amount = f" ({_money(o['amount'])})" if "amount" in o else ""
+        out.append(f"  - {due}{o['text']}{amount}" + (f"  [{', '.join(o['elements'])}]" if o["elements"] else ""))
+    if a["recommendations"]:
+        out.append("Recommendations:")
+        for r in a["recommendations"]:
+            out.append(f"  - {r['text']}  [{', '.join(r['elements'])}]")
+    if a["evidence_warnings"]:
+        out.append("Figures resting on secondary or unverified evidence:")
+        out.extend(f"  ! {w}" for w in a["evidence_warnings"])
+    for note in a["notes"]:
+        out.append(f"Note: {note}")
+    out.append("")
+    out.append(a["disclaimer"])
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(a: dict) -> str:
+    out = [f"# Proposal for complaint {a['case']['reference']} ({a['case']['landlord']})", "",
+           f"> {a['disclaimer']}", "", f"As of {a['as_of']}. Rulesets: " +
+           ", ".join(f"`{r['id']}` {r['version']}" for r in a["rulesets"]) + ".", "",
+           "| element | finding | amount | band |", "|---|---|---|---|"]
+    for e in a["elements"]:
+        out.append(f"| {e['id']} | {_label(e['finding'])} | {_money(e['amount'])} | {_band(e['band'])} |")
+    out += ["", f"**Total proposed: {_money(a['total'])}**", ""]
+    if a["offers_replaced"]:
+        out += [f"Replaces landlord offers of {_money(a['offers_replaced'])}; "
+                f"{_money(a['deductible_if_paid'])} recorded as paid may be deducted.", ""]
+    out.append("## Orders")
+    out += [f"- {o['text']}" + (f" (within {o['due_weeks']} weeks)" if o.get("due_weeks") else "")
+            for o in a["orders"]] or ["- none"]
+    if a["recommendations"]:
+        out += ["", "## Recommendations"] + [f"- {r['text']}" for r in a["recommendations"]]
+    for e in a["elements"]:
+        out += ["", f"## {e['id']}: {_label(e['finding'])}", ""]
+        if e["summary"]:
+            out += [e["summary"], ""]
+        offer = _offer_line(e)
+        if offer:
+            out += [offer[0].upper() + offer[1:] + ".", ""]
+        out += _why(e, markdown=True)
+    if a["evidence_warnings"]:
+        out += ["", "## Evidence warnings"] + [f"- {w}" for w in a["evidence_warnings"]]
+    return "\n".join(out) + "\n"
+
+
+def render_json(a: dict) -> str:
+    return json.dumps(a, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(a: dict, fmt: str) -> str:
+    return {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt](a)

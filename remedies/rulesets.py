@@ -1,0 +1,314 @@
+"""Rulesets: one YAML file per instrument, with dated parameters and cited rules.
+
+The loader validates every file (unknown or duplicate keys, bad references, unknown
+facts in conditions) and reports ``file:line: message``. Selection picks the
+instruments in force on a date; parameters resolve to the value in force on a date,
+each value carrying its own source and evidence level (the OpenFisca way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from . import conditions
+from .errors import InputError
+from .facts import Vocabulary
+from .yamlio import Document, load_file, parse_model
+
+Evidence = Literal["verified", "decision", "secondary", "unverified"]
+EVIDENCE_NOTE = {
+    "verified": "read in the primary text",
+    "decision": "as applied in published determinations",
+    "secondary": "from a secondary source (not read in the primary text)",
+    "unverified": "UNVERIFIED recollection: not read in any source; check before relying on it",
+}
+STAGES = ("jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders")
+LEVELS = ("no_maladministration", "service_failure", "maladministration", "severe_maladministration")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(_Model):
+    id: str
+    title: str
+    url: str | None = None
+    section: str | None = None
+    evidence: Evidence
+
+
+class ParamValue(_Model):
+    from_: date = Field(alias="from")
+    to: date | None = None
+    value: StrictInt | str | None = None
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+    source: str
+    evidence: Evidence | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "ParamValue":
+        is_band = self.min is not None or self.max is not None
+        if is_band == (self.value is not None):
+            raise ValueError("a parameter value has either 'value' or a band ('min'/'max'), not both")
+        if is_band and self.min is None:
+            raise ValueError("a band needs 'min' ('max' may be omitted for an open band)")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"inverted band: min {self.min} > max {self.max}")
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class Parameter(_Model):
+    description: str
+    unit: Literal["pounds", "working_days", "days", "weeks", "points", "pounds_per_day",
+                  "pounds_per_week", "count", "text"]
+    level: str | None = Field(None, description="for bands: the finding level the band goes with")
+    values: list[ParamValue] = Field(min_length=1)
+
+
+class Rule(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    stage: Literal["jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders"]
+    applies_to: Literal["element", "complaint"] = "element"
+    statement: str
+    source: str
+    section: str | None = None
+    evidence: Evidence | None = None
+    when: dict[str, Any]
+    then: dict[str, Any]
+    overrides: list[str] = Field(default_factory=list)
+
+
+class Scale(_Model):
+    """Bands that form one ordered scale (for consistency checks)."""
+
+    bands: list[str]
+    contiguous: bool = False
+
+
+class RulesetFile(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    kind: Literal["ombudsman_guidance", "code", "scheme", "landlord_policy", "vocabulary"]
+    publisher: str
+    version: str
+    effective_from: date
+    effective_to: date | None = None
+    in_force_by: Literal["decided_on", "complaint_made"] = "decided_on"
+    landlord: str | None = None
+    supersedes: str | None = None
+    notes: str | None = None
+    sources: list[Source] = Field(min_length=1)
+    vocabulary: dict[str, dict[str, str]] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    scales: dict[str, Scale] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A parameter's value in force on a date, with where it comes from."""
+
+    name: str
+    value: Any
+    min: int | None
+    max: int | None
+    source: Source
+    evidence: str
+    valid_from: date
+    valid_to: date | None
+
+    def as_dict(self) -> dict:
+        d = {"name": self.name, "evidence": self.evidence, "source": self.source.id,
+             "valid_from": self.valid_from.isoformat(),
+             "valid_to": self.valid_to.isoformat() if self.valid_to else None}
+        if self.min is not None or self.max is not None:
+            d.update(min=self.min, max=self.max)
+        else:
+            d["value"] = self.value
+        return d
+
+
+@dataclass
+class Ruleset:
+    """A loaded, validated ruleset file."""
+
+    spec: RulesetFile
+    path: str
+    digest: str
+    doc: Document = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def in_force(self, on: date) -> bool:
+        s = self.spec
+        return s.effective_from <= on and (s.effective_to is None or on <= s.effective_to)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.spec.sources if s.id == source_id)
+
+    def param(self, name: str, on: date) -> Resolved | None:
+        """The value of ``name`` in force on ``on``, or None where none is."""
+        p = self.spec.parameters.get(name)
+        if p is None:
+            return None
+        for v in p.values:
+            if v.from_ <= on and (v.to is None or on <= v.to):
+                src = self.source(v.source)
+                return Resolved(name, v.value, v.min, v.max, src, v.evidence or src.evidence, v.from_, v.to)
+        return None
+
+    def rule_evidence(self, rule: Rule) -> str:
+        return rule.evidence or self.source(rule.source).evidence
+
+
+@dataclass
+class Library:
+    """All loaded rulesets, plus the vocabulary they declare."""
+
+    rulesets: list[Ruleset]
+    vocabulary: Vocabulary
+
+    def get(self, ruleset_id: str) -> Ruleset:
+        for r in self.rulesets:
+            if r.id == ruleset_id:
+                return r
+        raise InputError(f"no ruleset with id '{ruleset_id}'; loaded: {', '.join(r.id for r in self.rulesets)}")
+
+    def landlords(self) -> list[str]:
+        return sorted({r.spec.landlord for r in self.rulesets if r.spec.landlord})
+
+    def active(self, decided_on: date, complaint_made: date | None, landlord: str) -> list[Ruleset]:
+        """Rulesets in force for a case: by determination date or by complaint date, as each declares."""
+        out = []
+        for r in self.rulesets:
+            if r.spec.kind == "vocabulary":
+                continue
+            if r.spec.landlord and r.spec.landlord != landlord:
+                continue
+            when = complaint_made if (r.spec.in_force_by == "complaint_made" and complaint_made) else decided_on
+            if r.in_force(when):
+                out.append(r)
+        return out
+
+
+VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies")
+
+
+def _fact_catalogue(vocab: Vocabulary) -> set[str]:
+    """Every flat fact name a condition may read (see observations.py)."""
+    from .observations import fact_names
+
+    return fact_names(vocab)
+
+
+def shipped_dir() -> Path:
+    """Where the rulesets shipped with the package live."""
+    return Path(str(resources.files("remedies.shipped_rulesets")))
+
+
+def _files(dirs: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_file():
+            out.append(d)
+        elif d.is_dir():
+            out.extend(sorted(d.rglob("*.yaml")))
+        else:
+            raise InputError("no such ruleset file or directory", file=str(d))
+    return out
+
+
+def load(dirs: list[Path] | None = None) -> Library:
+    """Load and cross-check every ruleset under ``dirs`` (default: the shipped ones)."""
+    paths = _files(dirs or [shipped_dir()])
+    loaded: list[Ruleset] = []
+    for p in paths:
+        doc = load_file(p)
+        if not isinstance(doc.data, dict):
+            raise InputError("a ruleset file must be a mapping", file=str(p), line=1)
+        spec = parse_model(doc, RulesetFile)
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+        loaded.append(Ruleset(spec, str(p), digest, doc))
+    seen: dict[str, str] = {}
+    for r in loaded:
+        if r.id in seen:
+            raise InputError(f"ruleset id '{r.id}' is also used by {seen[r.id]}", file=r.path,
+                             line=r.doc.line_of(("id",)), field="id")
+        seen[r.id] = r.path
+    vocab = _vocabulary(loaded)
+    catalogue = _fact_catalogue(vocab)
+    for r in loaded:
+        _check(r, catalogue, loaded)
+    return Library(loaded, vocab)
+
+
+def _vocabulary(loaded: list[Ruleset]) -> Vocabulary:
+    words: dict[str, set[str]] = {k: set() for k in VOCAB_KEYS}
+    for r in loaded:
+        for key, entries in r.spec.vocabulary.items():
+            if key not in words:
+                raise InputError(f"unknown vocabulary '{key}'; known: {', '.join(VOCAB_KEYS)}",
+                                 file=r.path, line=r.doc.line_of(("vocabulary", key)), field=f"vocabulary.{key}")
+            words[key] |= set(entries)
+    return Vocabulary(**{k: frozenset(v) for k, v in words.items()})
+
+
+def _err(r: Ruleset, loc: tuple, message: str) -> InputError:
+    return InputError(message, file=r.path, line=r.doc.line_of(loc), field=".".join(str(p) for p in loc))
+
+
+def _check(r: Ruleset, catalogue: set[str], loaded: list[Ruleset]) -> None:
+    """Cross-references a schema cannot see: sources, parameters, facts, overrides, effects."""
+    from .effects import check_effect
+
+    spec = r.spec
+    source_ids = {s.id for s in spec.sources}
+    for name, p in spec.parameters.items():
+        for i, v in enumerate(p.values):
+            if v.source not in source_ids:
+                raise _err(r, ("parameters", name, "values", i, "source"),
+                           f"unknown source '{v.source}'; declared: {', '.join(sorted(source_ids))}")
+        spans = sorted(p.values, key=lambda v: v.from_)
+        for a, b in zip(spans, spans[1:]):
+            if a.to is None or a.to >= b.from_:
+                raise _err(r, ("parameters", name), f"dated values overlap: one from {a.from_} "
+                           f"runs to {a.to or 'no end'}, the next starts {b.from_}")
+    for name, scale in spec.scales.items():
+        for band in scale.bands:
+            if band not in spec.parameters:
+                raise _err(r, ("scales", name), f"scale names unknown parameter '{band}'")
+    ids = [rule.id for rule in spec.rules]
+    all_ids = {f"{x.id}/{rule.id}" for x in loaded for rule in x.spec.rules} | set(ids)
+    for i, rule in enumerate(spec.rules):
+        loc = ("rules", i)
+        if ids.count(rule.id) > 1:
+            raise _err(r, loc + ("id",), f"rule id '{rule.id}' is used twice in this ruleset")
+        if rule.source not in source_ids:
+            raise _err(r, loc + ("source",), f"unknown source '{rule.source}'")
+        try:
+            conditions.validate(rule.when, lambda f: f in catalogue)
+        except conditions.ConditionError as exc:
+            raise _err(r, loc + ("when",), str(exc)) from None
+        for pname in conditions.referenced_params(rule.when):
+            if pname not in spec.parameters:
+                raise _err(r, loc + ("when",), f"unknown parameter '{pname}'")
+        message = check_effect(rule.then, spec, catalogue, rule.stage)
+        if message:
+            raise _err(r, loc + ("then",), message)
+        for target in rule.overrides:
+            if target not in all_ids:
+                raise _err(r, loc + ("overrides",), f"overrides unknown rule '{target}'")

@@ -1,0 +1,1 @@
+"""Shipped rulesets (YAML data, not code); packaged as ``remedies.shipped_rulesets``."""
