@@ -113,8 +113,12 @@ def _derive_failure(state: ElementState, f: Firing, args: dict) -> str:
         entry["subjects"][subject] = measure
     entry["bases"].setdefault(args["basis"], []).append(f.key)
     where = f" (complaint {subject})" if subject else ""
-    extent = f", {measure} over the limit" if "measure" in args else ""
-    return f"derived failure '{kind}'{where}, breaching the {args['basis']}{extent}"
+    if args["basis"] == "guidance":
+        extent = f" ({measure})" if "measure" in args else ""
+        return f"derived failure '{kind}'{where}{extent}"
+    extent = f", {measure} working days over the limit" if "measure" in args else ""
+    basis = {"code": "the Complaint Handling Code", "policy": "the landlord's own policy"}[args["basis"]]
+    return f"derived failure '{kind}'{where}: breaches {basis}{extent}"
 
 
 def _add_points(state: ElementState, f: Firing, args: dict) -> str:
@@ -132,7 +136,7 @@ def _add_points(state: ElementState, f: Firing, args: dict) -> str:
         total = int(f.value(args["max"]))
         how += f", capped at {total}"
     state.points += total
-    return f"+{total} points [{how}]; running total {state.points}"
+    return f"+{total} point{'s' if total != 1 else ''} [{how}]; running total {state.points}"
 
 
 def _set_level(state: ElementState, f: Firing, args: Any) -> str:
@@ -162,7 +166,8 @@ def _band_amount(state: ElementState, f: Firing, args: dict) -> str:
     state.proposed_parts.append({"label": "distress and inconvenience, time and trouble", "amount": amount,
                                  "rule": f.key, "kind": "judged"})
     top = "no upper figure" if band["max"] is None else f"£{band['max']}"
-    text = (f"band {band['name']} £{band['min']}–{top} [{band['evidence']}]; £{band['min']} + "
+    text = (f"{band['name'].removeprefix('band_').replace('_', ' ')} band £{band['min']}–{top} "
+            f"[{band['evidence']}]; £{band['min']} + "
             f"{over} points over {start} × £{step} = £{band['min'] + over * step}")
     return text + (f", capped at the band's top £{amount}" if capped else "") + f" → £{amount}"
 

@@ -15,7 +15,7 @@ def _band(band: dict | None) -> str:
     if not band:
         return "no band"
     top = "no upper figure" if band["max"] is None else _money(band["max"])
-    return f"{band['name']} {_money(band['min'])}–{top} [{band['evidence']}]"
+    return f"{_label(band['name'].removeprefix('band_'))} {_money(band['min'])}–{top} [{band['evidence']}]"
 
 
 def _label(word: str | None) -> str:
@@ -64,7 +64,7 @@ def render_text(a: dict) -> str:
         else:
             out.append(f"   Finding: {_label(e['finding'])}    Amount: {_money(e['amount'])}")
             out.append(f"   Before redress: {_label(e['level_before_redress'])} ({e['points']} points); "
-                       f"proposed {_money(e['proposed'])}; band {_band(e['band'])}")
+                       f"proposed {_money(e['proposed'])}; {_band(e['band'])}")
         offer = _offer_line(e)
         if offer:
             out.append(f"   {offer[0].upper() + offer[1:]}")
