@@ -25,6 +25,14 @@ def _element(run: Run, el_id: str) -> dict:
     excluded = bool(st.excluded)
     offered, paid = facts["offered"], facts["paid"]
     ordered = st.finding in ORDERABLE and st.amount > 0
+    treatment = "none"
+    if el.redress.offers:
+        if st.finding == "reasonable_redress":
+            treatment = "recommended"
+        elif ordered:
+            treatment = "confirmed" if st.amount == offered else "replaced"
+        else:
+            treatment = "not_ordered"
     derived = [{"kind": k, "count": d["count"], "measure": d["measure"], "breaches": sorted(d["bases"]),
                 "rules": sorted({r for rules in d["bases"].values() for r in rules})}
                for k, d in sorted(st.derived.items())]
@@ -45,7 +53,9 @@ def _element(run: Run, el_id: str) -> dict:
         "amount": st.amount,
         "offers": [o.model_dump(mode="json") for o in el.redress.offers],
         "offered": offered, "paid": paid,
-        "offers_replaced": offered if ordered else 0,
+        "offer_treatment": treatment,
+        "offers_replaced": offered if treatment == "replaced" else 0,
+        "offers_confirmed": offered if treatment == "confirmed" else 0,
         "redress": st.redress,
         "derived_failures": derived,
         "orders": [o["id"] for o in st.orders],
@@ -87,7 +97,7 @@ def build(run: Run) -> dict:
     orders, recommendations = _orders(run, elements)
     total = sum(e["amount"] for e in elements)
     replaced = sum(e["offers_replaced"] for e in elements)
-    deductible = sum(e["paid"] for e in elements if e["offers_replaced"])
+    deductible = sum(e["paid"] for e in elements if e["offer_treatment"] in ("replaced", "confirmed"))
     warnings = sorted({w for e in elements for w in e["evidence_warnings"]})
     c = run.case.case
     return {
@@ -105,6 +115,7 @@ def build(run: Run) -> dict:
         "elements": elements,
         "total": total,
         "offers_replaced": replaced,
+        "offers_confirmed": sum(e["offers_confirmed"] for e in elements),
         "deductible_if_paid": deductible,
         "payable_if_paid_offers_deducted": total - deductible,
         "orders": orders,

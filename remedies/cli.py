@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     run: Callable[..., object] = cli.main
     try:
         run(args=argv, prog_name="remedies", standalone_mode=False)
+        sys.exit(0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

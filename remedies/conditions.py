@@ -133,4 +133,4 @@ def evaluate(compiled: dict, fact: dict) -> bool:
             return False
         return {"$gt": actual > value, "$gte": actual >= value,
                 "$lt": actual < value, "$lte": actual <= value}[key]
-    return key in fact and fact[key] == value and type(fact[key]) is type(value)
+    return key in fact and fact[key] == body and type(fact[key]) is type(body)

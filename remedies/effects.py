@@ -53,11 +53,18 @@ class Firing:
     status: str = "fired"
     overridden_by: str | None = None
     change: str = ""
+    params_read: dict[str, Resolved] = field(default_factory=dict)
+
+    def resolved(self, name: str) -> Resolved:
+        """A parameter in force, remembered so the trace can show it."""
+        r = self.param(name)
+        self.params_read[name] = r
+        return r
 
     def value(self, arg: Any) -> Any:
         """An effect argument: a literal, {param: NAME[, field]} or {fact: NAME}."""
         if isinstance(arg, dict) and "param" in arg:
-            r = self.param(arg["param"])
+            r = self.resolved(arg["param"])
             return getattr(r, arg["field"]) if "field" in arg else r.value
         if isinstance(arg, dict) and "fact" in arg:
             return self.fact[arg["fact"]]
@@ -148,7 +155,7 @@ def _set_level(state: ElementState, f: Firing, args: Any) -> str:
 
 
 def _band(f: Firing, name: str) -> dict:
-    r = f.param(name)
+    r = f.resolved(name)
     return {"name": name, "min": r.min, "max": r.max, "evidence": r.evidence, "source": r.source.id,
             "ruleset": f.ruleset_id}
 
@@ -181,7 +188,7 @@ def _add_sum(state: ElementState, f: Firing, args: dict) -> str:
     rate = int(f.value(args["rate"]))
     units = int(f.fact[args["per"]])
     amount = rate * units
-    r = f.param(args["rate"]["param"])
+    r = f.resolved(args["rate"]["param"])
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key,
                                  "kind": "calculated", "evidence": r.evidence})
     return f"calculated sum '{args['label']}': £{rate} × {units} ({args['per']}) = £{amount} [{r.evidence}]"

@@ -173,7 +173,8 @@ class Run:
 
 
 def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
-           overridden_by: str | None = None, subject: str | None = None) -> dict:
+           overridden_by: str | None = None, subject: str | None = None,
+           effect_params: dict[str, Resolved] | None = None) -> dict:
     src = c.ruleset.source(c.rule.source)
     reads = {name: fact.get(name) for name in conditions.referenced_facts(c.rule.when)}
     entry = {
@@ -181,7 +182,7 @@ def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, ch
         "statement": c.rule.statement,
         "citation": {"source": src.title, "section": c.rule.section or src.section, "url": src.url},
         "evidence": c.ruleset.rule_evidence(c.rule), "status": status, "reads": reads,
-        "params": {k: v.as_dict() for k, v in sorted(c.params_read.items())},
+        "params": {k: v.as_dict() for k, v in sorted({**c.params_read, **(effect_params or {})}.items())},
     }
     computed = {k: explain[k] for k in reads if k in explain}
     if computed:
@@ -255,7 +256,8 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
                     f.change = REGISTRY[name].apply(states[el_id], f, args)
                 trace[el_id].append(_entry(c, observed[el_id].facts, observed[el_id].explain,
                                            f.status if f else "not_applicable", f.change if f else "",
-                                           f.overridden_by if f else None))
+                                           f.overridden_by if f else None,
+                                           effect_params=f.params_read if f else None))
 
     ids = [el.id for el in case.elements]
     run_stage("jurisdiction", ids)
@@ -274,13 +276,13 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
             name, args = effect_of(c.rule.then)
             targets = [e for e in live if topic[e] == args.get("onto")]
             for el_id in targets:
-                status, change = "not_applicable", ""
+                status, change, read = "not_applicable", "", {}
                 if c.key in hits:
                     f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
                     change = REGISTRY[name].apply(states[el_id], f, args)
-                    status = "fired"
+                    status, read = "fired", f.params_read
                 trace[el_id].append(_entry(c, comp.facts, comp.explain, status, change,
-                                           subject=f"complaint {i + 1}"))
+                                           subject=f"complaint {i + 1}", effect_params=read))
     run_stage("derive", live)
     for el_id in live:
         facts = observed[el_id].facts

@@ -27,11 +27,10 @@ def _offer_line(e: dict) -> str | None:
         return None
     parts = ", ".join(f"{_money(o['amount'])} at stage {o['stage']}" + (" (paid)" if o.get("paid") else "")
                       for o in e["offers"])
-    if e["offers_replaced"]:
-        return f"landlord offered {parts}: this proposal replaces it (deduct what was paid)"
-    if e["finding"] == "reasonable_redress":
-        return f"landlord offered {parts}: reasonable redress"
-    return f"landlord offered {parts}"
+    return {"replaced": f"landlord offered {parts}: not proportionate; the proposed order replaces it",
+            "confirmed": f"landlord offered {parts}: proportionate; the proposed order confirms it (pay if not yet paid)",
+            "recommended": f"landlord offered {parts}: reasonable redress; recommend paying it if not yet paid",
+            }.get(e["offer_treatment"], f"landlord offered {parts}")
 
 
 def _why(e: dict, markdown: bool) -> list[str]:
@@ -76,9 +75,10 @@ def render_text(a: dict) -> str:
         out.append(f"      ({quiet} other rules considered did not apply; --format json lists each with the facts it read)")
         out.append("")
     out.append(f"Total proposed: {_money(a['total'])}")
-    if a["offers_replaced"]:
-        out.append(f"  replaces landlord offers of {_money(a['offers_replaced'])}; "
-                   f"{_money(a['deductible_if_paid'])} of them recorded as paid may be deducted")
+    if a["offers_replaced"] or a["offers_confirmed"]:
+        out.append(f"  replaces landlord offers of {_money(a['offers_replaced'])} and confirms offers of "
+                   f"{_money(a['offers_confirmed'])}; sums already paid may be deducted "
+                   f"({_money(a['deductible_if_paid'])} recorded as paid)")
     out.append("Orders:")
     for o in a["orders"] or [{"text": "none", "due_weeks": None, "elements": [], "id": ""}]:
         due = f"within {o['due_weeks']} weeks: " if o.get("due_weeks") else ""
@@ -106,9 +106,9 @@ def render_markdown(a: dict) -> str:
     for e in a["elements"]:
         out.append(f"| {e['id']} | {_label(e['finding'])} | {_money(e['amount'])} | {_band(e['band'])} |")
     out += ["", f"**Total proposed: {_money(a['total'])}**", ""]
-    if a["offers_replaced"]:
-        out += [f"Replaces landlord offers of {_money(a['offers_replaced'])}; "
-                f"{_money(a['deductible_if_paid'])} recorded as paid may be deducted.", ""]
+    if a["offers_replaced"] or a["offers_confirmed"]:
+        out += [f"Replaces landlord offers of {_money(a['offers_replaced'])} and confirms offers of "
+                f"{_money(a['offers_confirmed'])}; sums already paid may be deducted.", ""]
     out.append("## Orders")
     out += [f"- {o['text']}" + (f" (within {o['due_weeks']} weeks)" if o.get("due_weeks") else "")
             for o in a["orders"]] or ["- none"]

@@ -1,0 +1,125 @@
+"""`remedies assess` end to end: output shape, traceability, figures in YAML, determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from remedies.cli import main
+from remedies.effects import FINDINGS
+
+from conftest import ROOT, assess_path
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def test_there_are_five_seed_examples():
+    assert len(EXAMPLES) == 5
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_json_shape(path: Path, capsys):
+    code, out, _ = run_cli(["assess", str(path), "--format", "json"], capsys)
+    assert code == 0
+    a = json.loads(out)
+    assert isinstance(a["total"], int) and isinstance(a["orders"], list)
+    assert a["total"] == sum(e["amount"] for e in a["elements"])
+    for e in a["elements"]:
+        assert e["finding"] in FINDINGS
+        assert isinstance(e["amount"], int) and e["amount"] >= 0
+        assert e["band"] is None or set(e["band"]) >= {"min", "max"}
+        assert isinstance(e["trace"], list) and e["trace"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_element_trace_names_fired_rules_with_citation_and_evidence(path: Path, library):
+    a = assess_path(path, library)
+    for e in a["elements"]:
+        fired = [t for t in e["trace"] if t["status"] == "fired"]
+        assert fired, f"{e['id']}: no rule fired"
+        for t in fired:
+            assert t["rule"].startswith(t["ruleset"] + "/")
+            assert t["citation"]["source"], t["rule"]
+            assert t["evidence"] in ("verified", "decision", "secondary", "unverified")
+            assert t["changed"], f"{t['rule']} fired but records no change"
+        stages = {t["stage"] for t in fired}
+        if e["finding"] == "outside_jurisdiction":
+            assert stages == {"jurisdiction"}
+        else:
+            assert {"finding", "compensation", "redress"} <= stages
+
+
+def test_outside_jurisdiction_cites_the_scheme_paragraph(library):
+    a = assess_path(ROOT / "examples/202210730-clarion.yaml", library)
+    pd = next(e for e in a["elements"] if e["id"] == "personal-data")
+    assert pd["finding"] == "outside_jurisdiction" and pd["amount"] == 0 and pd["paragraph"] == "42(j)"
+    rule = next(t for t in pd["trace"] if t["status"] == "fired")
+    assert rule["rule"] == "scheme-jurisdiction/J-other-body"
+    assert rule["params"]["paragraph_other_body"]["value"] == "42(j)"
+
+
+def _edit_band(rules_dir: Path, name: str, **values: int) -> None:
+    path = rules_dir / "ombudsman" / "remedies-guidance.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["parameters"][name]["values"][0].update(values)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def test_a_band_edited_in_yaml_moves_the_proposed_amount(tmp_path: Path, capsys):
+    """Proof that the figures live in YAML, not Python."""
+    copy = tmp_path / "rulesets"
+    shutil.copytree(ROOT / "rulesets", copy)
+    facts = str(ROOT / "examples/202425093-clarion.yaml")
+    _, before, _ = run_cli(["assess", facts, "--format", "json"], capsys)
+    _edit_band(copy, "band_maladministration", min=200, max=700)
+    _, after, _ = run_cli(["assess", facts, "--format", "json", "--rulesets", str(copy)], capsys)
+    b = {e["id"]: e for e in json.loads(before)["elements"]}
+    c = {e["id"]: e for e in json.loads(after)["elements"]}
+    assert c["doors-and-asb"]["amount"] == b["doors-and-asb"]["amount"] + 100
+    assert c["doors-and-asb"]["band"] == {**b["doors-and-asb"]["band"], "min": 200, "max": 700}
+    assert c["complaint-handling"]["amount"] == b["complaint-handling"]["amount"]  # a service failure: other band
+
+
+def test_two_runs_give_byte_identical_json(capsys):
+    args = ["assess", str(ROOT / "examples/202014965-paragon-asra.yaml"), "--format", "json"]
+    _, first, _ = run_cli(args, capsys)
+    _, second, _ = run_cli(args, capsys)
+    assert first == second and len(first) > 1000
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_and_markdown_show_findings_amounts_and_total(fmt: str, capsys):
+    _, out, _ = run_cli(["assess", str(ROOT / "examples/202210730-clarion.yaml"), "--format", fmt], capsys)
+    assert "not a determination" in out
+    assert "outside jurisdiction" in out and "42(j)" in out
+    assert "£1,350" in out  # the proposed total
+    assert "offset" in out
+
+
+def test_output_file_is_never_overwritten_without_force(tmp_path: Path, capsys):
+    target = tmp_path / "out.txt"
+    target.write_text("the user's own notes\n")
+    code, _, err = run_cli(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "-o", str(target)], capsys)
+    assert code == 2 and "refusing to overwrite" in err
+    assert target.read_text() == "the user's own notes\n"
+    code, _, _ = run_cli(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "-o", str(target), "--force"],
+                         capsys)
+    assert code == 0 and "PROPOSAL" in target.read_text()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_durable_and_reference_matchers_agree_on_the_seeds(path: Path, library):
+    via_durable = assess_path(path, library, matcher="durable")
+    via_reference = assess_path(path, library, matcher="reference")
+    assert via_durable["elements"] == via_reference["elements"]
