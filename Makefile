@@ -1,5 +1,6 @@
 # Two commands: `make demo` and `make test`. Both create .venv/ if it is absent.
-PYTHON ?= python3.11
+# durable-rules needs Python 3.11 or 3.12: take the first of these that exists
+PYTHON ?= $(shell for p in python3.11 python3.12 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -8,7 +9,7 @@ TESTSTAMP := $(VENV)/.installed-test
 .PHONY: demo test bench clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (remedies needs Python 3.11 or 3.12; set PYTHON=...)" >&2; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))' 2>/dev/null || { echo "error: remedies needs Python 3.11 or 3.12 (durable-rules does not import on 3.13); set PYTHON=..." >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
