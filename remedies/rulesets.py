@@ -29,7 +29,7 @@ EVIDENCE_NOTE = {
     "secondary": "from a secondary source (not read in the primary text)",
     "unverified": "UNVERIFIED recollection: not read in any source; check before relying on it",
 }
-STAGES = ("jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders")
+STAGES = ("jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders", "check")
 LEVELS = ("no_maladministration", "service_failure", "maladministration", "severe_maladministration")
 
 
@@ -79,8 +79,8 @@ class Parameter(_Model):
 
 class Rule(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    stage: Literal["jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders"]
-    applies_to: Literal["element", "complaint"] = "element"
+    stage: Literal["jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders", "check"]
+    applies_to: Literal["element", "complaint", "draft", "draft_element"] = "element"
     statement: str
     source: str
     section: str | None = None
@@ -100,7 +100,7 @@ class Scale(_Model):
 class RulesetFile(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
-    kind: Literal["ombudsman_guidance", "code", "scheme", "landlord_policy", "vocabulary"]
+    kind: Literal["ombudsman_guidance", "code", "scheme", "landlord_policy", "vocabulary", "checks"]
     publisher: str
     version: str
     effective_from: date
