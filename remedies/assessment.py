@@ -8,6 +8,7 @@ byte-identical output.
 from __future__ import annotations
 
 from . import __version__
+from .effects import ElementState
 from .engine import Run
 
 TRACE_VERSION = 1
@@ -57,12 +58,34 @@ def _element(run: Run, el_id: str) -> dict:
         "offers_replaced": offered if treatment == "replaced" else 0,
         "offers_confirmed": offered if treatment == "confirmed" else 0,
         "redress": st.redress,
+        "offer_comparison": _offer_comparison(st, offered),
         "derived_failures": derived,
         "orders": [o["id"] for o in st.orders],
         "recommendations": [r["id"] for r in st.recommendations],
         "evidence_warnings": evidence,
         "trace": trace,
     }
+
+
+def _position(value: int, low: int, high: int | None) -> str:
+    if value < low:
+        return "below"
+    return "above" if high is not None and value > high else "inside"
+
+
+def _offer_comparison(st: ElementState, offered: int) -> dict | None:
+    """The landlord's offer against its own policy and against the guidance's proposal, side by side."""
+    if st.excluded or not (offered or st.policy):
+        return None
+    bands = [{"ruleset": p["ruleset"], "name": p["name"], "description": p["description"], "min": p["min"],
+              "max": p["max"], "evidence": p["evidence"], "rule": p["rule"],
+              "position": _position(offered, p["min"], p["max"])} for p in st.policy if p["kind"] == "band"]
+    sums = [{k: p[k] for k in ("ruleset", "label", "amount", "evidence", "rule")}
+            for p in st.policy if p["kind"] == "sum"]
+    proposed = st.proposed_amount
+    return {"offered": offered, "landlord_bands": bands, "landlord_sums": sums,
+            "guidance": {"proposed": proposed, "band": st.band and {k: st.band[k] for k in ("name", "min", "max")},
+                         "position": "below" if offered < proposed else "at or above"}}
 
 
 def _orders(run: Run, elements: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -10,6 +10,7 @@ rule it overrides, and two unrelated rules firing together is an error, not a pi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from typing import Any, Callable
 
@@ -34,6 +35,7 @@ class ElementState:
     amount: int = 0
     orders: list[dict] = field(default_factory=list)
     recommendations: list[dict] = field(default_factory=list)
+    policy: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -184,14 +186,61 @@ def _no_award(state: ElementState, f: Firing, args: dict) -> str:
     return f"no sum for this element: {args['reason']}"
 
 
-def _add_sum(state: ElementState, f: Firing, args: dict) -> str:
-    rate = int(f.value(args["rate"]))
-    units = int(f.fact[args["per"]])
-    amount = rate * units
+def _rate_amount(f: Firing, args: dict) -> tuple[int, str, str]:
+    """base + rate × ceil(units / every), capped: the shape of every per-day, per-week or per-item sum."""
     r = f.resolved(args["rate"]["param"])
+    rate, value = int(r.value), int(f.fact[args["per"]])
+    every = int(f.value(args.get("every", 1)))
+    units = ceil(max(0, value) / every)
+    base = int(f.value(args["base"])) if "base" in args else 0
+    amount = base + rate * units
+    how = (f"£{base} + " if base else "") + f"£{rate} × {units}"
+    how += f" ({args['per']} = {value}" + (f", per {every}" if every != 1 else "") + ")"
+    evidence = {r.evidence} | ({f.resolved(args["base"]["param"]).evidence} if "base" in args else set())
+    if "max" in args and amount > int(f.value(args["max"])):
+        amount = int(f.value(args["max"]))
+        how += f", capped at £{amount}"
+        evidence.add(f.resolved(args["max"]["param"]).evidence)
+    worst = max(evidence, key=["verified", "decision", "secondary", "unverified"].index)
+    return amount, how, worst
+
+
+def _add_sum(state: ElementState, f: Firing, args: dict) -> str:
+    amount, how, evidence = _rate_amount(f, args)
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key,
-                                 "kind": "calculated", "evidence": r.evidence})
-    return f"calculated sum '{args['label']}': £{rate} × {units} ({args['per']}) = £{amount} [{r.evidence}]"
+                                 "kind": "calculated", "evidence": evidence})
+    return f"calculated sum '{args['label']}': {how} = £{amount} [{evidence}]"
+
+
+def _add_amount(state: ElementState, f: Firing, args: dict) -> str:
+    amount = int(f.fact[args["fact"]])
+    state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated"})
+    return f"calculated sum '{args['label']}': {args['fact']} = £{amount}"
+
+
+def _amenity_sum(state: ElementState, f: Firing, args: dict) -> str:
+    """Weekly rent × weeks × percentage lost, in exact decimal arithmetic, rounded half up to pounds."""
+    rent = Decimal(f.fact["amenity_weekly_rent_pence"]) / 100
+    weeks, percent = f.fact["amenity_weeks"], f.fact["amenity_percent"]
+    amount = int((rent * weeks * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated",
+                                 "inputs": {"weekly_rent": str(rent), "weeks": weeks, "percent": percent}})
+    return f"calculated sum '{args['label']}': £{rent} a week × {weeks} weeks × {percent}% = £{amount}"
+
+
+def _policy_band(state: ElementState, f: Firing, args: dict) -> str:
+    band = _band(f, args["band"]["param"])
+    band["description"] = args.get("label", "")
+    state.policy.append({"kind": "band", "rule": f.key, **band})
+    top = "no upper figure" if band["max"] is None else f"£{band['max']}"
+    return f"landlord's own band {band['name']}: £{band['min']}–{top} [{band['evidence']}]"
+
+
+def _policy_sum(state: ElementState, f: Firing, args: dict) -> str:
+    amount, how, evidence = _rate_amount(f, args)
+    state.policy.append({"kind": "sum", "rule": f.key, "ruleset": f.ruleset_id, "label": args["label"],
+                         "amount": amount, "evidence": evidence})
+    return f"landlord's own policy would pay '{args['label']}': {how} = £{amount} [{evidence}]"
 
 
 def _redress(state: ElementState, f: Firing, args: dict) -> str:
@@ -246,13 +295,29 @@ def _check_band(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
 
 
 def _check_sum(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
-    msg = _needs("label", "rate", "per")(args, spec, facts)
+    msg = _needs("label", "rate", "per", optional=("every", "base", "max"))(args, spec, facts)
     if msg:
         return msg
     if not isinstance(args["rate"], dict) or "param" not in args["rate"]:
         return "rate is {param: NAME}, so the figure carries its source"
     if args["per"] not in facts:
         return f"per names unknown fact '{args['per']}'"
+    return None
+
+
+def _check_amount(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("label", "fact")(args, spec, facts)
+    if msg:
+        return msg
+    return None if args["fact"] in facts else f"fact names unknown fact '{args['fact']}'"
+
+
+def _check_policy_band(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("band", optional=("label",))(args, spec, facts)
+    if msg:
+        return msg
+    if not isinstance(args["band"], dict) or args["band"].get("param") not in spec.parameters:
+        return "band is {param: NAME} naming one of this ruleset's parameters"
     return None
 
 
@@ -285,6 +350,10 @@ REGISTRY: dict[str, Effect] = {
     "band_amount": Effect("compensation", "unique", _check_band, _band_amount),
     "no_award": Effect("compensation", "unique", _needs("reason"), _no_award),
     "add_sum": Effect("compensation", "sum", _check_sum, _add_sum),
+    "add_amount": Effect("compensation", "sum", _check_amount, _add_amount),
+    "amenity_sum": Effect("compensation", "sum", _needs("label"), _amenity_sum),
+    "policy_band": Effect("compensation", "collect", _check_policy_band, _policy_band),
+    "policy_sum": Effect("compensation", "collect", _check_sum, _policy_sum),
     "redress": Effect("redress", "unique", _check_redress, _redress),
     "order": Effect("orders", "collect", _needs("id", "text", optional=("due_weeks", "scope")), _order),
     "recommend": Effect("orders", "collect", _needs("id", "text"), _recommend),

@@ -47,6 +47,9 @@ _HOST: _Host | None = None
 _REGISTERED: set[str] = set()
 _LOCK = threading.Lock()
 _SESSIONS = itertools.count(1)
+# durable_rules 2.0.28 segfaults in delete_state for a session in which no rule ever matched;
+# every compiled ruleset therefore has this rule, matched by a fact asserted when a session opens.
+_SESSION_RULE = "_session_open"
 
 
 def _host() -> _Host:
@@ -110,6 +113,8 @@ def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset]
             full = {"$and": [{"subject": applies_to}, cond]}
             compiled.append(CompiledRule(key, rs, rule, full, param, read))
     definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in compiled if not c.missing}
+    if definition:
+        definition[_SESSION_RULE] = {"all": [{"m": {"subject": _SESSION_RULE}}], "run": _SESSION_RULE}
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
     return CompiledStage(f"{stage}-{applies_to}-{digest}", stage, compiled, definition)
 
@@ -133,6 +138,7 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
     with _LOCK:
         host.sink.clear()
         try:
+            host.assert_fact(stage.name, {"sid": sid, "subject": _SESSION_RULE})
             for index, fact in enumerate(facts):
                 payload = dict(fact, sid=sid, _index=index)
                 try:
@@ -142,7 +148,7 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
                 if isinstance(state, dict) and state.get("exception"):
                     raise EngineError(f"durable_rules action failed in stage {stage.stage}: "
                                       f"{str(state['exception']).splitlines()[0][:200]}")
-            out = [(key, int(m["_index"])) for key, m in host.sink]
+            out = [(key, int(m["_index"])) for key, m in host.sink if key != _SESSION_RULE]
         finally:
             host.sink.clear()
             host.delete_state(stage.name, sid)
@@ -224,14 +230,30 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
     made = first_complaint_date(case)
     active = library.active(decided, made, case.case.landlord)
+    fallbacks = library.fallbacks(active)
+    active += [rs for rs, _, _ in fallbacks.values()]
+    if not any(r.spec.kind == "ombudsman_guidance" for r in active):
+        raise EngineError(f"no Ombudsman remedies guidance is in force on {decided}; "
+                          f"see `remedies rulesets list` for what is loaded")
     match = MATCHERS[matcher]
-    notes: list[str] = []
+    notes: list[str] = [f"{reason} — applying '{rs.id}' ({rs.spec.title}) with its figures as on {last}"
+                        for rs, last, reason in fallbacks.values()]
     if case.case.landlord not in library.landlords():
         notes.append(f"no policy ruleset for landlord '{case.case.landlord}': only the Ombudsman's "
                      f"guidance and the Code are applied")
 
     def dates_for(made_on: date | None) -> Callable[[Ruleset], date]:
-        return lambda rs: made_on if (rs.spec.in_force_by == "complaint_made" and made_on) else decided
+        def on(rs: Ruleset) -> date:
+            if rs.id in fallbacks:
+                return fallbacks[rs.id][1]
+            return made_on if (rs.spec.in_force_by == "complaint_made" and made_on) else decided
+        return on
+
+    def entry(*args: Any, **kwargs: Any) -> dict:
+        e = _entry(*args, **kwargs)
+        if e["ruleset"] in fallbacks:
+            e["fallback"] = fallbacks[e["ruleset"]][2]
+        return e
 
     observed = {el.id: element_facts(case, el, library.vocabulary) for el in case.elements}
     states = {el.id: ElementState(el.id) for el in case.elements}
@@ -254,7 +276,7 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
                 if f and f.status == "fired":
                     name, args = effect_of(c.rule.then)
                     f.change = REGISTRY[name].apply(states[el_id], f, args)
-                trace[el_id].append(_entry(c, observed[el_id].facts, observed[el_id].explain,
+                trace[el_id].append(entry(c, observed[el_id].facts, observed[el_id].explain,
                                            f.status if f else "not_applicable", f.change if f else "",
                                            f.overridden_by if f else None,
                                            effect_params=f.params_read if f else None))
@@ -269,8 +291,9 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
 
     # derive: complaint-level rules, each complaint judged by the Code and policy in force when it was made
     for i, comp in enumerate(complaints):
-        compiled = compile_stage("derive", library.active(decided, case.complaints[i].made, case.case.landlord),
-                                 dates_for(case.complaints[i].made), applies_to="complaint")
+        for_complaint = library.active(decided, case.complaints[i].made, case.case.landlord)
+        for_complaint += [rs for rs, _, _ in library.fallbacks(for_complaint).values()]
+        compiled = compile_stage("derive", for_complaint, dates_for(case.complaints[i].made), applies_to="complaint")
         hits = {key for key, _ in match(compiled, [comp.facts])}
         for c in compiled.rules:
             name, args = effect_of(c.rule.then)
@@ -281,7 +304,7 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
                     f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
                     change = REGISTRY[name].apply(states[el_id], f, args)
                     status, read = "fired", f.params_read
-                trace[el_id].append(_entry(c, comp.facts, comp.explain, status, change,
+                trace[el_id].append(entry(c, comp.facts, comp.explain, status, change,
                                            subject=f"complaint {i + 1}", effect_params=read))
     run_stage("derive", live)
     for el_id in live:

@@ -9,6 +9,7 @@ vocabulary ruleset, so adding a word is YAML, not code.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -52,6 +53,11 @@ class Complaint(_Facts):
     ombudsman_interventions: list[date] = Field(default_factory=list,
                                                 description="dates the Ombudsman asked the landlord to act")
     failure_order: date | None = Field(None, description="date of a complaint handling failure order")
+    stage1_extended: StrictBool = Field(False, description="the landlord extended stage 1, with reasons, in time")
+    stage2_extended: StrictBool = Field(False, description="the landlord extended stage 2, with reasons, in time")
+    issue_arose: date | None = Field(None, description="when the matter complained of arose (or the resident learnt of it)")
+    refused: Literal["older_than_12_months", "legal_proceedings", "already_considered", "other"] | None = Field(
+        None, description="the landlord refused to accept the complaint, for this reason")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Complaint":
@@ -100,6 +106,22 @@ class Failure(_Facts):
         return self
 
 
+class Cost(_Facts):
+    """Money the resident was out of pocket, for the calculated heads of loss."""
+
+    amount: Pounds
+    description: str
+    evidenced: StrictBool = True
+
+
+class LossOfAmenity(_Facts):
+    """Rent-based loss of use: rent × period × a percentage the caseworker chooses (shown in the trace)."""
+
+    weekly_rent: Annotated[Decimal, Field(ge=0, le=10_000, decimal_places=2)]
+    weeks: StrictInt = Field(ge=1, le=520)
+    percent: StrictInt = Field(ge=1, le=100, description="share of the home's use lost, in per cent")
+
+
 class Offer(_Facts):
     amount: Pounds
     stage: Literal[1, 2, "after_referral"]
@@ -139,6 +161,8 @@ class Element(_Facts):
     impacts: list[str] = Field(default_factory=list)
     impact_compensated_under: Slug | None = Field(
         None, description="id of the element whose award already covers this element's impact")
+    costs: list[Cost] = Field(default_factory=list)
+    loss_of_amenity: LossOfAmenity | None = None
     redress: Redress = Field(default_factory=Redress)
 
 

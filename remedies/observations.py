@@ -24,6 +24,8 @@ ELEMENT_FACTS: dict[str, object] = {
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
     "acknowledged": "no", "apologised": False, "put_right": "no", "learning_shown": False,
     "offers": 0, "offered": 0, "paid": 0,
+    "out_of_pocket": 0, "out_of_pocket_unevidenced": 0,
+    "amenity_weekly_rent_pence": 0, "amenity_weeks": 0, "amenity_percent": 0,
     # written by the stages as they run
     "excluded": False, "points": 0, "level": "", "proposed_amount": 0, "offer_shortfall": 0,
     "finding": "", "amount": 0,
@@ -35,6 +37,7 @@ COMPLAINT_FACTS: dict[str, object] = {
     "escalated": False, "escalation_ack_never": False, "escalation_ack_wd": UNKNOWN,
     "stage2_never": False, "stage2_wd": UNKNOWN,
     "chased": 0, "escalation_chased": 0, "ombudsman_interventions": 0, "failure_order": False,
+    "stage1_extended": False, "stage2_extended": False, "refused_reason": "", "issue_age_months": UNKNOWN,
 }
 
 
@@ -83,6 +86,12 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "offered": sum(o.amount for o in el.redress.offers),
         "paid": sum(o.amount for o in el.redress.offers if o.paid),
     })
+    f["out_of_pocket"] = sum(c.amount for c in el.costs if c.evidenced)
+    f["out_of_pocket_unevidenced"] = sum(c.amount for c in el.costs if not c.evidenced)
+    if el.loss_of_amenity:
+        a = el.loss_of_amenity
+        f["amenity_weekly_rent_pence"] = int(a.weekly_rent * 100)
+        f["amenity_weeks"], f["amenity_percent"] = a.weeks, a.percent
     if el.period:
         f["duration_days"] = (el.period.to - el.period.from_).days
         explain["duration_days"] = f"{f['duration_days']} days from {el.period.from_} to {el.period.to}"
@@ -112,6 +121,12 @@ def complaint_facts(index: int, c: Complaint) -> Observed:
     f["escalation_chased"] = len(c.escalation_chased)
     f["ombudsman_interventions"] = len(c.ombudsman_interventions)
     f["failure_order"] = c.failure_order is not None
+    f["stage1_extended"], f["stage2_extended"] = c.stage1_extended, c.stage2_extended
+    f["refused_reason"] = c.refused or ""
+    if c.issue_arose:
+        months = (c.made.year - c.issue_arose.year) * 12 + c.made.month - c.issue_arose.month
+        f["issue_age_months"] = months - (1 if c.made.day < c.issue_arose.day else 0)
+        explain["issue_age_months"] = f"{f['issue_age_months']} whole months from {c.issue_arose} to {c.made}"
     ack = c.acknowledged
     f["acknowledged_never"] = ack == "never"
     if isinstance(ack, date):

@@ -33,6 +33,31 @@ def _offer_line(e: dict) -> str | None:
             }.get(e["offer_treatment"], f"landlord offered {parts}")
 
 
+def _part(p: dict) -> str:
+    evidence = f" [{p['evidence']}]" if p.get("evidence") else ""
+    return f"{_money(p['amount'])} {p['label']} ({p['kind']}){evidence}"
+
+
+def _policy_lines(e: dict) -> list[str]:
+    """The landlord's offer against its own policy and against the guidance, side by side."""
+    c = e.get("offer_comparison")
+    if not c:
+        return []
+    lines = []
+    for band in c["landlord_bands"]:
+        top = "no top" if band["max"] is None else _money(band["max"])
+        lines.append(f"Against {band['ruleset']}'s own policy ({band['description'] or band['name']}, "
+                     f"{_money(band['min'])}–{top}) [{band['evidence']}]: offer {_money(c['offered'])} is "
+                     f"{band['position']} its band")
+    for item in c["landlord_sums"]:
+        lines.append(f"{item['ruleset']}'s own policy would pay {_money(item['amount'])} for {item['label']} "
+                     f"[{item['evidence']}]")
+    g = c["guidance"]
+    lines.append(f"Against the Ombudsman's guidance: offer {_money(c['offered'])} is {g['position']} "
+                 f"the proposed {_money(g['proposed'])}")
+    return lines
+
+
 def _why(e: dict, markdown: bool) -> list[str]:
     lines = []
     for t in e["trace"]:
@@ -41,6 +66,7 @@ def _why(e: dict, markdown: bool) -> list[str]:
         cite = t["citation"]["source"] + (f", {t['citation']['section']}" if t["citation"].get("section") else "")
         what = t.get("changed") or f"overridden by {t.get('overridden_by')}"
         subject = f" ({t['subject']})" if t.get("subject") else ""
+        subject += " (fallback)" if t.get("fallback") else ""
         if markdown:
             lines.append(f"- `{t['rule']}`{subject} — {what}. *{t['statement']}* — {cite} [{t['evidence']}]")
         else:
@@ -64,9 +90,13 @@ def render_text(a: dict) -> str:
             out.append(f"   Finding: {_label(e['finding'])}    Amount: {_money(e['amount'])}")
             out.append(f"   Before redress: {_label(e['level_before_redress'])} ({e['points']} points); "
                        f"proposed {_money(e['proposed'])}; {_band(e['band'])}")
+        if len(e["parts"]) > 1 or any(p["kind"] == "calculated" for p in e["parts"]):
+            out.append("   Made up of: " + "; ".join(_part(p) for p in e["parts"]))
         offer = _offer_line(e)
         if offer:
             out.append(f"   {offer[0].upper() + offer[1:]}")
+        for line in _policy_lines(e):
+            out.append(f"   {line}")
         for w in e["evidence_warnings"]:
             out.append(f"   ! rests on {w}")
         out.append("   Why:")

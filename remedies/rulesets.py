@@ -90,6 +90,13 @@ class Rule(_Model):
     overrides: list[str] = Field(default_factory=list)
 
 
+class Fallback(_Model):
+    """Where an instrument leaves something unknown, the last known instrument applies, and says so."""
+
+    ruleset: str
+    reason: str
+
+
 class Scale(_Model):
     """Bands that form one ordered scale (for consistency checks)."""
 
@@ -100,7 +107,7 @@ class Scale(_Model):
 class RulesetFile(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
-    kind: Literal["ombudsman_guidance", "code", "scheme", "landlord_policy", "vocabulary", "checks"]
+    kind: Literal["ombudsman_guidance", "code", "scheme", "statute", "landlord_policy", "vocabulary", "checks"]
     publisher: str
     version: str
     effective_from: date
@@ -108,6 +115,7 @@ class RulesetFile(_Model):
     in_force_by: Literal["decided_on", "complaint_made"] = "decided_on"
     landlord: str | None = None
     supersedes: str | None = None
+    fallback: Fallback | None = None
     notes: str | None = None
     sources: list[Source] = Field(min_length=1)
     vocabulary: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -204,6 +212,22 @@ class Library:
                 out.append(r)
         return out
 
+    def fallbacks(self, active: list[Ruleset]) -> dict[str, tuple[Ruleset, date, str]]:
+        """Instruments an active one falls back to, with the last date they were in force.
+
+        The fallback's figures are taken as they stood on its last day, and every rule of it
+        that applies is marked in the trace with the reason.
+        """
+        ids = {r.id for r in active}
+        out: dict[str, tuple[Ruleset, date, str]] = {}
+        for r in active:
+            fb = r.spec.fallback
+            if fb and fb.ruleset not in ids:
+                target = self.get(fb.ruleset)
+                last = target.spec.effective_to or r.spec.effective_from
+                out[target.id] = (target, last, f"{r.id}: {fb.reason}")
+        return out
+
 
 VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies")
 
@@ -291,6 +315,8 @@ def _check(r: Ruleset, catalogue: set[str], loaded: list[Ruleset]) -> None:
         for band in scale.bands:
             if band not in spec.parameters:
                 raise _err(r, ("scales", name), f"scale names unknown parameter '{band}'")
+    if spec.fallback and spec.fallback.ruleset not in {x.id for x in loaded}:
+        raise _err(r, ("fallback", "ruleset"), f"falls back to unknown ruleset '{spec.fallback.ruleset}'")
     ids = [rule.id for rule in spec.rules]
     all_ids = {f"{x.id}/{rule.id}" for x in loaded for rule in x.spec.rules} | set(ids)
     for i, rule in enumerate(spec.rules):

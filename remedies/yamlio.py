@@ -7,6 +7,7 @@ which PyYAML would otherwise silently overwrite.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Numbers with a decimal point become exact Decimals, never binary floats (money is exact).
+_Loader.add_constructor("tag:yaml.org,2002:float",
+                        lambda loader, node: Decimal(loader.construct_scalar(node).replace("_", "")))
 # Dates stay strings so that pydantic, not the YAML parser, rejects 2024-02-30 with the field's line.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
