@@ -273,13 +273,19 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
             done = {f.key: f for _, f in firings}
             for c in compiled.rules:
                 f = done.get(c.key)
+                why_not = None
                 if f and f.status == "fired":
                     name, args = effect_of(c.rule.then)
-                    f.change = REGISTRY[name].apply(states[el_id], f, args)
-                trace[el_id].append(entry(c, observed[el_id].facts, observed[el_id].explain,
-                                           f.status if f else "not_applicable", f.change if f else "",
-                                           f.overridden_by if f else None,
-                                           effect_params=f.params_read if f else None))
+                    try:
+                        f.change = REGISTRY[name].apply(states[el_id], f, args)
+                    except EngineError as exc:  # a figure the effect needs is not in force on that date
+                        f.status, why_not = "no_figure_in_force", exc.message
+                e = entry(c, observed[el_id].facts, observed[el_id].explain,
+                          f.status if f else "not_applicable", f.change if f else "",
+                          f.overridden_by if f else None, effect_params=f.params_read if f else None)
+                if why_not:
+                    e["why_not"] = why_not
+                trace[el_id].append(e)
 
     ids = [el.id for el in case.elements]
     run_stage("jurisdiction", ids)
