@@ -8,6 +8,7 @@ byte-identical output.
 from __future__ import annotations
 
 from . import __version__
+from .advice import advise
 from .effects import ElementState
 from .engine import Run
 
@@ -59,6 +60,7 @@ def _element(run: Run, el_id: str) -> dict:
         "offers_confirmed": offered if treatment == "confirmed" else 0,
         "redress": st.redress,
         "offer_comparison": _offer_comparison(st, offered),
+        "offer_advice": advise(run, el_id),
         "derived_failures": derived,
         "orders": [o["id"] for o in st.orders],
         "recommendations": [r["id"] for r in st.recommendations],

@@ -58,6 +58,21 @@ def _policy_lines(e: dict) -> list[str]:
     return lines
 
 
+def _advice_lines(e: dict) -> list[str]:
+    adv = e.get("offer_advice")
+    if not adv:
+        return []
+    parts = " + ".join(f"{_money(b['amount'])} ({b['rule']})" for b in adv["because"])
+    line = f"Least proportionate offer: {_money(adv['least_proportionate_offer'])} = {parts}"
+    if adv["shortfall"]:
+        line += f"; the landlord's {_money(adv['offered'])} is {_money(adv['shortfall'])} short"
+    unmet = [n["condition"] for n in adv["reasonable_redress_also_needs"] if not n["met"]]
+    lines = [line]
+    if unmet:
+        lines.append("For reasonable redress the landlord must also show: " + "; ".join(unmet))
+    return lines
+
+
 def _why(e: dict, markdown: bool) -> list[str]:
     lines = []
     for t in e["trace"]:
@@ -95,7 +110,7 @@ def render_text(a: dict) -> str:
         offer = _offer_line(e)
         if offer:
             out.append(f"   {offer[0].upper() + offer[1:]}")
-        for line in _policy_lines(e):
+        for line in _policy_lines(e) + _advice_lines(e):
             out.append(f"   {line}")
         for w in e["evidence_warnings"]:
             out.append(f"   ! rests on {w}")

@@ -123,3 +123,22 @@ def test_durable_and_reference_matchers_agree_on_the_seeds(path: Path, library):
     via_durable = assess_path(path, library, matcher="durable")
     via_reference = assess_path(path, library, matcher="reference")
     assert via_durable["elements"] == via_reference["elements"]
+
+
+def test_offer_advice_for_202210730_rent_arrears_is_above_the_offer_and_says_why(library):
+    a = assess_path(ROOT / "examples/202210730-clarion.yaml", library)
+    rent = next(e for e in a["elements"] if e["id"] == "rent-arrears")
+    adv = rent["offer_advice"]
+    assert adv["offered"] == 350 and adv["least_proportionate_offer"] > 350
+    assert adv["least_proportionate_offer"] == rent["proposed"]
+    assert [b["rule"] for b in adv["because"]] == ["hos-remedies-guidance/C-maladministration"]
+    unmet = {n["condition"] for n in adv["reasonable_redress_also_needs"] if not n["met"]}
+    assert unmet == {"acknowledged = fully (now partly)", "learning_shown = true (now false)"}
+    assert adv["rules"] == ["hos-remedies-guidance/R-reasonable-redress"]
+
+
+def test_no_offer_advice_where_nothing_is_owed(library):
+    a = assess_path(ROOT / "examples/202210730-clarion.yaml", library)
+    by_id = {e["id"]: e for e in a["elements"]}
+    assert by_id["contractor-visits"]["offer_advice"] is None
+    assert by_id["personal-data"]["offer_advice"] is None

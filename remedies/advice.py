@@ -1,0 +1,64 @@
+"""Offer advice for landlords: the least offer the guidance would count as proportionate.
+
+The question every complaint team asks. The figure is the proposal for the facts as given
+(the band point plus any calculated sums); the conditions that must also hold for the offer
+to amount to reasonable redress are read from the redress rules themselves, so the advice
+changes when the rules do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import conditions
+from .effects import effect_of
+from .engine import Run
+
+# facts that describe the offer itself: the advice supposes a proportionate offer is made
+_OFFER_FACTS = {"offers", "offered", "paid", "offer_shortfall", "level", "finding", "amount"}
+
+
+def _leaves(cond: dict) -> list[dict]:
+    if "all" in cond:
+        return [leaf for sub in cond["all"] for leaf in _leaves(sub)]
+    return [cond]
+
+
+_SYMBOL = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "one of"}
+
+
+def _describe(leaf: dict, value: Any) -> str:
+    op = next(k for k in leaf if k != "fact")
+    want = leaf[op]
+    shown = ", ".join(map(str, want)) if isinstance(want, list) else str(want).lower()
+    return f"{leaf['fact']} {_SYMBOL[op]} {shown} (now {str(value).lower()})"
+
+
+def advise(run: Run, el_id: str) -> dict | None:
+    """The least proportionate offer for one element, and what else reasonable redress needs."""
+    st = run.states[el_id]
+    if st.excluded or st.level in ("", "no_maladministration"):
+        return None
+    facts = dict(run.facts[el_id].facts)
+    least = st.proposed_amount
+    supposed = dict(facts, offers=max(1, facts["offers"]), offered=least, offer_shortfall=0)
+    needs: list[dict] = []
+    rule_keys: list[str] = []
+    for rs in run.rulesets:
+        on = run.as_of
+        for rule in rs.spec.rules:
+            name, args = effect_of(rule.then)
+            if name != "redress" or args.get("outcome") != "reasonable_redress":
+                continue
+            rule_keys.append(f"{rs.id}/{rule.id}")
+            for leaf in _leaves(rule.when):
+                if leaf.get("fact") in _OFFER_FACTS or "any" in leaf:
+                    continue
+                resolved = conditions.compile_condition(leaf, lambda ref, rs=rs: getattr(
+                    rs.param(ref["param"], on), ref.get("field", "value")))
+                needs.append({"condition": _describe(leaf, facts.get(leaf["fact"])), "now": facts.get(leaf["fact"]),
+                              "met": conditions.evaluate(resolved, supposed), "rule": f"{rs.id}/{rule.id}"})
+    because = [{"rule": p["rule"], "amount": p["amount"], "label": p["label"]} for p in st.proposed_parts]
+    return {"least_proportionate_offer": least, "offered": facts["offered"],
+            "shortfall": max(0, least - facts["offered"]), "because": because,
+            "reasonable_redress_also_needs": needs, "rules": rule_keys}
