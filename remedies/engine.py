@@ -223,128 +223,156 @@ def _resolve_conflicts(firings: list[tuple[CompiledRule, Firing]]) -> None:
                               f"overrides the others; add 'overrides' to the more specific rule")
 
 
-def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable") -> Run:
-    """Run every stage for one case and return the states and the trace."""
-    decided = as_of or case.case.decided_on
-    if decided is None:
-        raise EngineError("the case has no case.decided_on; give --as-of DATE")
-    made = first_complaint_date(case)
-    active = library.active(decided, made, case.case.landlord)
-    fallbacks = library.fallbacks(active)
-    active += [rs for rs, _, _ in fallbacks.values()]
-    if not any(r.spec.kind == "ombudsman_guidance" for r in active):
-        raise EngineError(f"no Ombudsman remedies guidance is in force on {decided}; "
-                          f"see `remedies rulesets list` for what is loaded")
-    match = MATCHERS[matcher]
-    notes: list[str] = [f"{reason} — applying '{rs.id}' ({rs.spec.title}) with its figures as on {last}"
-                        for rs, last, reason in fallbacks.values()]
-    if case.case.landlord not in library.landlords():
-        notes.append(f"no policy ruleset for landlord '{case.case.landlord}': only the Ombudsman's "
-                     f"guidance and the Code are applied")
+@dataclass
+class _CaseRun:
+    """One case on its way through the stages: what each stage reads and writes."""
 
-    def dates_for(made_on: date | None) -> Callable[[Ruleset], date]:
+    case: Case
+    library: Library
+    decided: date
+    active: list[Ruleset]
+    fallbacks: dict[str, tuple[Ruleset, date, str]]
+    match: Callable[[CompiledStage, list[dict]], list[tuple[str, int]]]
+    observed: dict[str, Observed]
+    states: dict[str, ElementState]
+    trace: dict[str, list[dict]]
+    complaints: list[Observed]
+
+    def dates_for(self, made_on: date | None) -> Callable[[Ruleset], date]:
+        """The date that selects each ruleset's figures: its fallback's last day, the complaint's or the decision's."""
         def on(rs: Ruleset) -> date:
-            if rs.id in fallbacks:
-                return fallbacks[rs.id][1]
-            return made_on if (rs.spec.in_force_by == "complaint_made" and made_on) else decided
+            if rs.id in self.fallbacks:
+                return self.fallbacks[rs.id][1]
+            return made_on if (rs.spec.in_force_by == "complaint_made" and made_on) else self.decided
         return on
 
-    def entry(*args: Any, **kwargs: Any) -> dict:
-        e = _entry(*args, **kwargs)
-        if e["ruleset"] in fallbacks:
-            e["fallback"] = fallbacks[e["ruleset"]][2]
-        return e
+    def record(self, el_id: str, c: CompiledRule, obs: Observed, status: str, change: str = "",
+               overridden_by: str | None = None, subject: str | None = None,
+               effect_params: dict[str, Resolved] | None = None, why_not: str | None = None) -> None:
+        e = _entry(c, obs.facts, obs.explain, status, change, overridden_by, subject, effect_params)
+        if c.ruleset.id in self.fallbacks:
+            e["fallback"] = self.fallbacks[c.ruleset.id][2]
+        if why_not:
+            e["why_not"] = why_not
+        self.trace[el_id].append(e)
 
-    observed = {el.id: element_facts(case, el, library.vocabulary) for el in case.elements}
-    states = {el.id: ElementState(el.id) for el in case.elements}
-    trace: dict[str, list[dict]] = {el.id: [] for el in case.elements}
-    complaints = [complaint_facts(i, c) for i, c in enumerate(case.complaints)]
-    topic = {el.id: el.topic for el in case.elements}
-
-    def run_stage(stage: str, ids: list[str]) -> None:
-        compiled = compile_stage(stage, active, dates_for(made))
-        facts = [observed[i].facts for i in ids]
-        hits = match(compiled, facts)
+    def run_stage(self, stage: str, ids: list[str]) -> None:
+        """Match one stage's rules against the elements, then apply effects in rule order."""
+        compiled = compile_stage(stage, self.active, self.dates_for(first_complaint_date(self.case)))
+        hits = self.match(compiled, [self.observed[i].facts for i in ids])
         for idx, el_id in enumerate(ids):
+            obs = self.observed[el_id]
             fired = {key for key, j in hits if j == idx}
-            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, observed[el_id].facts, c.param))
+            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, obs.facts, c.param))
                        for c in compiled.rules if c.key in fired]
             _resolve_conflicts(firings)
             done = {f.key: f for _, f in firings}
             for c in compiled.rules:
                 f = done.get(c.key)
+                if f is None:
+                    self.record(el_id, c, obs, "not_applicable")
+                    continue
                 why_not = None
-                if f and f.status == "fired":
+                if f.status == "fired":
                     name, args = effect_of(c.rule.then)
                     try:
-                        f.change = REGISTRY[name].apply(states[el_id], f, args)
+                        f.change = REGISTRY[name].apply(self.states[el_id], f, args)
                     except EngineError as exc:  # a figure the effect needs is not in force on that date
                         f.status, why_not = "no_figure_in_force", exc.message
-                e = entry(c, observed[el_id].facts, observed[el_id].explain,
-                          f.status if f else "not_applicable", f.change if f else "",
-                          f.overridden_by if f else None, effect_params=f.params_read if f else None)
-                if why_not:
-                    e["why_not"] = why_not
-                trace[el_id].append(e)
+                self.record(el_id, c, obs, f.status, f.change, f.overridden_by,
+                            effect_params=f.params_read, why_not=why_not)
 
-    ids = [el.id for el in case.elements]
-    run_stage("jurisdiction", ids)
-    for el_id in ids:
-        if states[el_id].excluded:
-            states[el_id].finding = "outside_jurisdiction"
-            observed[el_id].facts.update(excluded=True, finding="outside_jurisdiction")
-    live = [i for i in ids if not states[i].excluded]
-
-    # derive: complaint-level rules, each complaint judged by the Code and policy in force when it was made
-    for i, comp in enumerate(complaints):
-        for_complaint = library.active(decided, case.complaints[i].made, case.case.landlord)
-        for_complaint += [rs for rs, _, _ in library.fallbacks(for_complaint).values()]
-        compiled = compile_stage("derive", for_complaint, dates_for(case.complaints[i].made), applies_to="complaint")
-        hits = {key for key, _ in match(compiled, [comp.facts])}
-        for c in compiled.rules:
-            name, args = effect_of(c.rule.then)
-            targets = [e for e in live if topic[e] == args.get("onto")]
-            for el_id in targets:
-                status, change, read = "not_applicable", "", {}
-                if c.key in hits:
+    def derive_from_complaints(self, live: list[str]) -> None:
+        """Each complaint is judged by the Code and landlord policy in force when it was made."""
+        topic = {el.id: el.topic for el in self.case.elements}
+        for i, comp in enumerate(self.complaints):
+            made = self.case.complaints[i].made
+            rulesets = self.library.active(self.decided, made, self.case.case.landlord)
+            rulesets += [rs for rs, _, _ in self.library.fallbacks(rulesets).values()]
+            compiled = compile_stage("derive", rulesets, self.dates_for(made), applies_to="complaint")
+            hits = {key for key, _ in self.match(compiled, [comp.facts])}
+            for c in compiled.rules:
+                name, args = effect_of(c.rule.then)
+                for el_id in (e for e in live if topic[e] == args.get("onto")):
+                    if c.key not in hits:
+                        self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
+                        continue
                     f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
-                    change = REGISTRY[name].apply(states[el_id], f, args)
-                    status, read = "fired", f.params_read
-                trace[el_id].append(entry(c, comp.facts, comp.explain, status, change,
-                                           subject=f"complaint {i + 1}", effect_params=read))
-    run_stage("derive", live)
-    for el_id in live:
-        facts = observed[el_id].facts
-        for kind, d in states[el_id].derived.items():
-            facts[f"failure__{kind}"] += d["count"]
-            facts[f"failure__{kind}__measure"] += d["measure"]
-        facts["failure_kinds"] = sum(1 for k in library.vocabulary.failure_kinds if facts[f"failure__{k}"])
+                    change = REGISTRY[name].apply(self.states[el_id], f, args)
+                    self.record(el_id, c, comp, "fired", change, subject=f"complaint {i + 1}",
+                                effect_params=f.params_read)
 
-    run_stage("weigh", live)
-    for el_id in live:
-        observed[el_id].facts["points"] = states[el_id].points
-    run_stage("finding", live)
-    for el_id in live:
-        if not states[el_id].level:
-            raise EngineError(f"no finding rule applied to element '{el_id}'; the rulesets must give every "
-                              f"element in jurisdiction exactly one finding")
-        observed[el_id].facts["level"] = states[el_id].level
 
-    run_stage("compensation", live)
-    for el_id in live:
-        st, facts = states[el_id], observed[el_id].facts
-        if not st.proposed_parts:
-            raise EngineError(f"no compensation rule applied to element '{el_id}'")
-        facts["proposed_amount"] = st.proposed_amount
-        facts["offer_shortfall"] = st.proposed_amount - facts["offered"]
+def _publish_derived(run: _CaseRun, el_id: str) -> None:
+    facts, vocab = run.observed[el_id].facts, run.library.vocabulary
+    for kind, d in run.states[el_id].derived.items():
+        facts[f"failure__{kind}"] += d["count"]
+        facts[f"failure__{kind}__measure"] += d["measure"]
+    facts["failure_kinds"] = sum(1 for k in vocab.failure_kinds if facts[f"failure__{k}"])
 
-    run_stage("redress", live)
-    for el_id in live:
-        st = states[el_id]
-        if st.redress is None:
-            raise EngineError(f"no redress rule applied to element '{el_id}'")
-        observed[el_id].facts["finding"] = st.finding
-        observed[el_id].facts["amount"] = st.amount
-    run_stage("orders", ids)
-    return Run(case, decided, active, states, observed, trace, complaints, notes)
 
+def _publish_points(run: _CaseRun, el_id: str) -> None:
+    run.observed[el_id].facts["points"] = run.states[el_id].points
+
+
+def _publish_level(run: _CaseRun, el_id: str) -> None:
+    if not run.states[el_id].level:
+        raise EngineError(f"no finding rule applied to element '{el_id}'; the rulesets must give every "
+                          f"element in jurisdiction exactly one finding")
+    run.observed[el_id].facts["level"] = run.states[el_id].level
+
+
+def _publish_proposal(run: _CaseRun, el_id: str) -> None:
+    st, facts = run.states[el_id], run.observed[el_id].facts
+    if not st.proposed_parts:
+        raise EngineError(f"no compensation rule applied to element '{el_id}'")
+    facts["proposed_amount"] = st.proposed_amount
+    facts["offer_shortfall"] = st.proposed_amount - facts["offered"]
+
+
+def _publish_finding(run: _CaseRun, el_id: str) -> None:
+    st = run.states[el_id]
+    if st.redress is None:
+        raise EngineError(f"no redress rule applied to element '{el_id}'")
+    run.observed[el_id].facts.update(finding=st.finding, amount=st.amount)
+
+
+# after each stage, what it decided becomes a fact the next stages can read
+_PUBLISH = (("derive", _publish_derived), ("weigh", _publish_points), ("finding", _publish_level),
+            ("compensation", _publish_proposal), ("redress", _publish_finding))
+
+
+def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable") -> Run:
+    """Run every stage for one case and return the states and the trace."""
+    decided = as_of or case.case.decided_on
+    if decided is None:
+        raise EngineError("the case has no case.decided_on; give --as-of DATE")
+    active = library.active(decided, first_complaint_date(case), case.case.landlord)
+    fallbacks = library.fallbacks(active)
+    active += [rs for rs, _, _ in fallbacks.values()]
+    if not any(r.spec.kind == "ombudsman_guidance" for r in active):
+        raise EngineError(f"no Ombudsman remedies guidance is in force on {decided}; "
+                          f"see `remedies rulesets list` for what is loaded")
+    notes = [f"{reason} — applying '{rs.id}' ({rs.spec.title}) with its figures as on {last}"
+             for rs, last, reason in fallbacks.values()]
+    if case.case.landlord not in library.landlords():
+        notes.append(f"no policy ruleset for landlord '{case.case.landlord}': only the Ombudsman's "
+                     f"guidance and the Code are applied")
+    run = _CaseRun(case, library, decided, active, fallbacks, MATCHERS[matcher],
+                   {el.id: element_facts(case, el, library.vocabulary) for el in case.elements},
+                   {el.id: ElementState(el.id) for el in case.elements}, {el.id: [] for el in case.elements},
+                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)])
+    ids = [el.id for el in case.elements]
+    run.run_stage("jurisdiction", ids)
+    for el_id in ids:
+        if run.states[el_id].excluded:
+            run.states[el_id].finding = "outside_jurisdiction"
+            run.observed[el_id].facts.update(excluded=True, finding="outside_jurisdiction")
+    live = [i for i in ids if not run.states[i].excluded]
+    run.derive_from_complaints(live)
+    for stage, publish in _PUBLISH:
+        run.run_stage(stage, live)
+        for el_id in live:
+            publish(run, el_id)
+    run.run_stage("orders", ids)
+    return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, notes)
