@@ -145,6 +145,7 @@ class Jurisdiction(_Facts):
     other_body: str | None = Field(None, description="a body better placed, e.g. 'ico', 'lgsco'")
     already_determined: StrictBool = False
     not_raised_with_landlord: StrictBool = False
+    out_of_time: StrictBool = Field(False, description="not raised with the landlord within a reasonable time of arising")
     court_proceedings: StrictBool = False
     rent_or_service_charge_level: StrictBool = False
 

@@ -62,8 +62,6 @@ class ParamValue(_Model):
             raise ValueError("a parameter value has either 'value' or a band ('min'/'max'), not both")
         if is_band and self.min is None:
             raise ValueError("a band needs 'min' ('max' may be omitted for an open band)")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"inverted band: min {self.min} > max {self.max}")
         if self.to is not None and self.to < self.from_:
             raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
         return self
@@ -213,10 +211,10 @@ class Library:
         return out
 
     def fallbacks(self, active: list[Ruleset]) -> dict[str, tuple[Ruleset, date, str]]:
-        """Instruments an active one falls back to, with the last date they were in force.
+        """Instruments an active one falls back to, with the date whose figures are used.
 
-        The fallback's figures are taken as they stood on its last day, and every rule of it
-        that applies is marked in the trace with the reason.
+        An earlier instrument lends its figures as they stood on its last day; a later one, as
+        on its first. Every rule of it that applies is marked in the trace with the reason.
         """
         ids = {r.id for r in active}
         out: dict[str, tuple[Ruleset, date, str]] = {}
@@ -224,12 +222,25 @@ class Library:
             fb = r.spec.fallback
             if fb and fb.ruleset not in ids:
                 target = self.get(fb.ruleset)
-                last = target.spec.effective_to or r.spec.effective_from
-                out[target.id] = (target, last, f"{r.id}: {fb.reason}")
+                ended = target.spec.effective_to is not None and target.spec.effective_to < r.spec.effective_from
+                on = target.spec.effective_to if ended else target.spec.effective_from
+                out[target.id] = (target, on, f"{r.id}: {fb.reason}")
         return out
 
 
 VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies")
+
+
+def _fact_types(vocab: Vocabulary) -> dict[str, type]:
+    """The type of every element and complaint fact, so that a condition comparing across types fails to load."""
+    from .observations import COMPLAINT_FACTS, ELEMENT_FACTS
+
+    types = {name: type(value) for table in (ELEMENT_FACTS, COMPLAINT_FACTS) for name, value in table.items()}
+    for kind in vocab.failure_kinds:
+        types[f"failure__{kind}"] = types[f"failure__{kind}__measure"] = int
+    types.update({f"impact__{w}": bool for w in vocab.impacts})
+    types.update({f"vulnerability__{w}": bool for w in vocab.vulnerabilities})
+    return types
 
 
 def _fact_catalogue(vocab: Vocabulary) -> set[str]:
@@ -256,8 +267,12 @@ def _files(dirs: list[Path]) -> list[Path]:
     return out
 
 
-def load(dirs: list[Path] | None = None) -> Library:
-    """Load and cross-check every ruleset under ``dirs`` (default: the shipped ones)."""
+def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
+    """Load and cross-check every ruleset under ``dirs`` (default: the shipped ones).
+
+    ``strict=False`` keeps rulesets whose dated values are inconsistent (see
+    ``value_problems``), so that `remedies verify` can report each as a violation.
+    """
     paths = _files(dirs or [shipped_dir()])
     loaded: list[Ruleset] = []
     for p in paths:
@@ -275,9 +290,28 @@ def load(dirs: list[Path] | None = None) -> Library:
         seen[r.id] = r.path
     vocab = _vocabulary(loaded)
     catalogue = _fact_catalogue(vocab)
+    types = _fact_types(vocab)
     for r in loaded:
-        _check(r, catalogue, loaded)
+        problems = value_problems(r)
+        if strict and problems:
+            raise problems[0]
+        _check(r, catalogue, types, loaded)
     return Library(loaded, vocab)
+
+
+def value_problems(r: Ruleset) -> list[InputError]:
+    """Dated values that cannot both be right: an inverted band, or two values in force on one date."""
+    out = []
+    for name, p in r.spec.parameters.items():
+        for i, v in enumerate(p.values):
+            if v.min is not None and v.max is not None and v.min > v.max:
+                out.append(_err(r, ("parameters", name, "values", i), f"inverted band: min {v.min} > max {v.max}"))
+        spans = sorted(enumerate(p.values), key=lambda iv: iv[1].from_)
+        for (_, a), (j, b) in zip(spans, spans[1:]):
+            if a.to is None or a.to >= b.from_:
+                out.append(_err(r, ("parameters", name, "values", j), f"dated values overlap: one from {a.from_} "
+                                f"runs to {a.to or 'no end'}, the next starts {b.from_}"))
+    return out
 
 
 def _vocabulary(loaded: list[Ruleset]) -> Vocabulary:
@@ -295,8 +329,8 @@ def _err(r: Ruleset, loc: tuple, message: str) -> InputError:
     return InputError(message, file=r.path, line=r.doc.line_of(loc), field=".".join(str(p) for p in loc))
 
 
-def _check(r: Ruleset, catalogue: set[str], loaded: list[Ruleset]) -> None:
-    """Cross-references a schema cannot see: sources, parameters, facts, overrides, effects."""
+def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list[Ruleset]) -> None:
+    """Cross-references a schema cannot see: sources, parameters, facts and their types, overrides, effects."""
     from .effects import check_effect
 
     spec = r.spec
@@ -306,11 +340,10 @@ def _check(r: Ruleset, catalogue: set[str], loaded: list[Ruleset]) -> None:
             if v.source not in source_ids:
                 raise _err(r, ("parameters", name, "values", i, "source"),
                            f"unknown source '{v.source}'; declared: {', '.join(sorted(source_ids))}")
-        spans = sorted(p.values, key=lambda v: v.from_)
-        for a, b in zip(spans, spans[1:]):
-            if a.to is None or a.to >= b.from_:
-                raise _err(r, ("parameters", name), f"dated values overlap: one from {a.from_} "
-                           f"runs to {a.to or 'no end'}, the next starts {b.from_}")
+
+    def operands(ref: dict) -> list[Any]:
+        p = spec.parameters.get(ref["param"])
+        return [getattr(v, ref.get("field", "value")) for v in p.values] if p else []
     for name, scale in spec.scales.items():
         for band in scale.bands:
             if band not in spec.parameters:
@@ -326,7 +359,7 @@ def _check(r: Ruleset, catalogue: set[str], loaded: list[Ruleset]) -> None:
         if rule.source not in source_ids:
             raise _err(r, loc + ("source",), f"unknown source '{rule.source}'")
         try:
-            conditions.validate(rule.when, lambda f: f in catalogue)
+            conditions.validate(rule.when, lambda f: f in catalogue, types.get, operands)
         except conditions.ConditionError as exc:
             raise _err(r, loc + ("when",), str(exc)) from None
         for pname in conditions.referenced_params(rule.when):
