@@ -8,6 +8,11 @@ interpreter, so the two can be checked against each other. No ``eval``, no Pytho
     {all: [COND, ...]} / {any: [COND, ...]}
     VALUE is a JSON scalar, or {param: NAME} (optionally with field: min|max),
     resolved to the figure in force when the ruleset is compiled.
+
+Operands are type-checked at load time: durable_rules compares across types (0 equals
+false and ''), orders booleans and strings its own way, and crashes the process on an
+ordering comparison with null, so only like-typed equality and numeric ordering are
+accepted, and both matchers then agree (`remedies verify` checks that they do).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any, Callable
 Scalar = str | int | bool | None
 
 OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "in"}
+ORDERING = {"gt", "gte", "lt", "lte"}
+_KIND = {bool: "a yes/no fact", int: "a number", str: "a word"}
 _DURABLE_OP = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
 
@@ -60,8 +67,14 @@ def referenced_params(cond: dict) -> list[str]:
     return out
 
 
-def validate(cond: Any, known_facts: Callable[[str], bool]) -> None:
-    """Check the shape of a condition; raise ConditionError naming what is wrong."""
+def validate(cond: Any, known_facts: Callable[[str], bool],
+             fact_type: Callable[[str], type | None] = lambda name: None,
+             param_values: Callable[[dict], list[Scalar]] = lambda ref: []) -> None:
+    """Check the shape and operand types of a condition; raise ConditionError naming what is wrong.
+
+    ``fact_type`` gives a fact's type where it is fixed; ``param_values`` every value a
+    parameter reference can take on any date, so a figure is checked before it is in force.
+    """
     if not isinstance(cond, dict):
         raise ConditionError(f"a condition must be a mapping, got {type(cond).__name__}")
     for key in ("all", "any"):
@@ -69,7 +82,7 @@ def validate(cond: Any, known_facts: Callable[[str], bool]) -> None:
             if set(cond) != {key} or not isinstance(cond[key], list) or not cond[key]:
                 raise ConditionError(f"'{key}' takes a non-empty list and nothing beside it")
             for sub in cond[key]:
-                validate(sub, known_facts)
+                validate(sub, known_facts, fact_type, param_values)
             return
     if "fact" not in cond:
         raise ConditionError("a comparison needs 'fact'")
@@ -84,10 +97,28 @@ def validate(cond: Any, known_facts: Callable[[str], bool]) -> None:
         if not isinstance(value, list) or not value or not all(_is_scalar(v) for v in value):
             raise ConditionError("'in' takes a non-empty list of scalars")
     elif isinstance(value, dict):
-        if not set(value) <= {"param", "field"} or "param" not in value:
+        if not set(value) <= {"param", "field"} or "param" not in value \
+                or value.get("field", "min") not in ("min", "max"):
             raise ConditionError("a parameter reference is {param: NAME} or {param: NAME, field: min|max}")
     elif not _is_scalar(value):
         raise ConditionError(f"'{op}' takes a scalar or a parameter reference")
+    operands = value if op == "in" else param_values(value) if isinstance(value, dict) else [value]
+    for operand in operands:
+        problem = _operand_problem(cond["fact"], op, operand, fact_type(cond["fact"]))
+        if problem:
+            raise ConditionError(problem)
+
+
+def _operand_problem(fact: str, op: str, operand: Scalar, kind: type | None) -> str | None:
+    """Why durable_rules and the reference interpreter could judge this comparison differently."""
+    shown = "null" if operand is None else str(operand).lower() if isinstance(operand, bool) else repr(operand)
+    if op in ORDERING and kind not in (None, int):
+        return f"'{fact}' is {_KIND[kind]}: '{op}' compares numbers only"
+    if op in ORDERING and type(operand) is not int:
+        return f"'{op}' compares numbers only, not {shown} (fact '{fact}')"
+    if op not in ORDERING and operand is not None and kind is not None and type(operand) is not kind:
+        return f"'{fact}' is {_KIND[kind]}, so '{op}' {shown} compares different types"
+    return None
 
 
 def _is_scalar(value: Any) -> bool:
