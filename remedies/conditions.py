@@ -103,10 +103,11 @@ def validate(cond: Any, known_facts: Callable[[str], bool],
     elif not _is_scalar(value):
         raise ConditionError(f"'{op}' takes a scalar or a parameter reference")
     operands = value if op == "in" else param_values(value) if isinstance(value, dict) else [value]
+    via = f" (a value of parameter '{value['param']}')" if isinstance(value, dict) else ""
     for operand in operands:
         problem = _operand_problem(cond["fact"], op, operand, fact_type(cond["fact"]))
         if problem:
-            raise ConditionError(problem)
+            raise ConditionError(problem + via)
 
 
 def _operand_problem(fact: str, op: str, operand: Scalar, kind: type | None) -> str | None:
@@ -115,9 +116,9 @@ def _operand_problem(fact: str, op: str, operand: Scalar, kind: type | None) -> 
     if op in ORDERING and kind not in (None, int):
         return f"'{fact}' is {_KIND[kind]}: '{op}' compares numbers only"
     if op in ORDERING and type(operand) is not int:
-        return f"'{op}' compares numbers only, not {shown} (fact '{fact}')"
+        return f"'{op}' compares numbers only, and '{fact}' is compared with {shown}"
     if op not in ORDERING and operand is not None and kind is not None and type(operand) is not kind:
-        return f"'{fact}' is {_KIND[kind]}, so '{op}' {shown} compares different types"
+        return f"'{fact}' is {_KIND[kind]} and cannot be compared with {shown}, a value of another type"
     return None
 
 

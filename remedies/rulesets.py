@@ -270,8 +270,8 @@ def _files(dirs: list[Path]) -> list[Path]:
 def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
     """Load and cross-check every ruleset under ``dirs`` (default: the shipped ones).
 
-    ``strict=False`` keeps rulesets whose dated values are inconsistent (see
-    ``value_problems``), so that `remedies verify` can report each as a violation.
+    ``strict=False`` keeps rulesets with inverted bands or overlapping dated values, so
+    that `remedies verify` can report each as a violation of the band properties.
     """
     paths = _files(dirs or [shipped_dir()])
     loaded: list[Ruleset] = []
@@ -292,20 +292,24 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
     catalogue = _fact_catalogue(vocab)
     types = _fact_types(vocab)
     for r in loaded:
-        problems = value_problems(r)
+        problems = inverted_bands(r) + overlapping_values(r)
         if strict and problems:
             raise problems[0]
         _check(r, catalogue, types, loaded)
     return Library(loaded, vocab)
 
 
-def value_problems(r: Ruleset) -> list[InputError]:
-    """Dated values that cannot both be right: an inverted band, or two values in force on one date."""
+def inverted_bands(r: Ruleset) -> list[InputError]:
+    """Band values whose min is above their max."""
+    return [_err(r, ("parameters", name, "values", i), f"inverted band: min {v.min} > max {v.max}")
+            for name, p in r.spec.parameters.items() for i, v in enumerate(p.values)
+            if v.min is not None and v.max is not None and v.min > v.max]
+
+
+def overlapping_values(r: Ruleset) -> list[InputError]:
+    """Dated values of one parameter that are in force on the same date."""
     out = []
     for name, p in r.spec.parameters.items():
-        for i, v in enumerate(p.values):
-            if v.min is not None and v.max is not None and v.min > v.max:
-                out.append(_err(r, ("parameters", name, "values", i), f"inverted band: min {v.min} > max {v.max}"))
         spans = sorted(enumerate(p.values), key=lambda iv: iv[1].from_)
         for (_, a), (j, b) in zip(spans, spans[1:]):
             if a.to is None or a.to >= b.from_:
