@@ -9,6 +9,7 @@ rule it overrides, and two unrelated rules firing together is an error, not a pi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
@@ -41,6 +42,13 @@ class ElementState:
     @property
     def proposed_amount(self) -> int:
         return sum(p["amount"] for p in self.proposed_parts)
+
+
+@dataclass
+class CheckState:
+    """The problems the check stage found in one draft or draft element."""
+
+    flags: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -342,6 +350,43 @@ def _check_derive(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
     return None
 
 
+_FIELD = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def fill(text: str, fact: dict) -> str:
+    """A flag's text with each {fact} replaced by its value (pounds with thousands separators)."""
+    def show(m: re.Match) -> str:
+        v = fact[m.group(1)]
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        return f"{v:,}" if isinstance(v, int) else (v or "—")
+    return _FIELD.sub(show, text)
+
+
+def _flag(state: CheckState, f: Firing, args: dict) -> str:
+    state.flags.append({"rule": f.key, "severity": args["severity"], "message": fill(args["message"], f.fact),
+                        "found": fill(args["found"], f.fact), "expected": fill(args["expected"], f.fact),
+                        "show": args.get("show")})
+    return f"{args['severity']}: {state.flags[-1]['message']}"
+
+
+def _check_flag(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
+    msg = _needs("severity", "message", "found", "expected", optional=("show",))(args, spec, facts)
+    if msg:
+        return msg
+    if args["severity"] not in ("error", "warning"):
+        return "severity is error or warning"
+    if args.get("show", "proposal") != "proposal":
+        return "show is 'proposal' (the proposal's reasons are shown with the problem)"
+    for key in ("message", "found", "expected"):
+        if not isinstance(args[key], str):
+            return f"{key} is text, with {{fact}} for a fact's value"
+        unknown = [name for name in _FIELD.findall(args[key]) if name not in facts]
+        if unknown:
+            return f"{key} names unknown fact '{unknown[0]}'"
+    return None
+
+
 REGISTRY: dict[str, Effect] = {
     "exclude": Effect("jurisdiction", "collect", _needs("ground", "paragraph"), _exclude),
     "derive_failure": Effect("derive", "collect", _check_derive, _derive_failure),
@@ -357,6 +402,7 @@ REGISTRY: dict[str, Effect] = {
     "redress": Effect("redress", "unique", _check_redress, _redress),
     "order": Effect("orders", "collect", _needs("id", "text", optional=("due_weeks", "scope")), _order),
     "recommend": Effect("orders", "collect", _needs("id", "text"), _recommend),
+    "flag": Effect("check", "collect", _check_flag, _flag),
 }
 # band_amount and no_award decide the same thing: the judged sum for the element
 DECISION = {"band_amount": "judged_sum", "no_award": "judged_sum"}

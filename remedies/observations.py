@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .draft import ACTION_KINDS, FINDINGS
 from .facts import Case, Complaint, Element, Vocabulary
 from .workdays import describe, working_days_between
 
@@ -41,9 +42,35 @@ COMPLAINT_FACTS: dict[str, object] = {
 }
 
 
+# A draft determination (`remedies check`): one fact per draft and one per draft element.
+# Arithmetic on what the draft states, the band and Scheme paragraphs in force on its date,
+# and the proposal of `remedies assess` on its facts; the thresholds live in the checks ruleset.
+_ACTIONS: dict[str, object] = {f"action__{k}": False for k in ACTION_KINDS}
+DRAFT_ELEMENT_FACTS: dict[str, object] = {
+    "subject": "draft_element", "element": "", "topic": "", "finding": "", "paragraph": "", "paragraph_kind": "",
+    "scheme_paragraph_finding": "", "scheme_paragraph_redress": "", "scheme_paragraphs_jurisdiction": "",
+    "judged_sum": 0, "ordered_sum": 0, "band_found": False, "band_text": "", "below_band_by": 0, "above_band_by": 0,
+    "confirms_landlord_offer": False, "offered": 0, "judged_minus_offered": 0, "element_actions": 0,
+    "proposal_available": False, "proposal_finding": "", "proposal_amount": 0, "proposal_excluded": False,
+    "proposal_paragraph": "", "finding_differs": False, "amount_distance_from_proposal": 0,
+    "offered_in_facts": 0, "offered_minus_facts": 0,
+    "code_breaches": 0, "code_breach_kinds": "", **_ACTIONS,
+}
+DRAFT_FACTS: dict[str, object] = {
+    "subject": "draft", "total_stated": False, "total": 0, "sum_of_parts": 0, "total_difference": 0,
+    "replaces_stated": False, "replaces_offers": 0, "replaced_offers": 0, "replaced_difference": 0,
+    "deduction_stated": False, "deduct_if_paid": 0, "deduction_expected": 0, "deduction_difference": 0,
+    "remaining_stated": False, "remaining_if_paid": 0, "remaining_expected": 0, "remaining_difference": 0,
+    "payment_ordered": False, "payment_due_weeks": UNKNOWN, "offset": "", "rent_arrears": False,
+    "agreed_to_offset": False, "apology_ordered": False, "apology_from": "",
+    "facts_elements_missing": 0, "facts_elements_missing_ids": "",
+    **{f"findings__{f}": 0 for f in FINDINGS}, **_ACTIONS,
+}
+
+
 def fact_names(vocab: Vocabulary) -> set[str]:
     """Every name a condition may use: the fixed facts plus one per vocabulary word."""
-    names = set(ELEMENT_FACTS) | set(COMPLAINT_FACTS)
+    names = set(ELEMENT_FACTS) | set(COMPLAINT_FACTS) | set(DRAFT_FACTS) | set(DRAFT_ELEMENT_FACTS)
     for kind in vocab.failure_kinds:
         names |= {f"failure__{kind}", f"failure__{kind}__measure"}
     names |= {f"impact__{w}" for w in vocab.impacts}

@@ -1,0 +1,203 @@
+"""A draft determination, as a caseworker writes it before it goes out: what `remedies check` reads.
+
+The draft states what the determination will say — per element the finding, the Scheme
+paragraph cited, the sums and what they are for, the landlord's offers — and the orders,
+recommendations and total. It may carry the facts of the case (inline, or a path relative
+to the draft file), so that the findings and sums can be compared with the proposal of
+`remedies assess`. Validation is strict (``extra="forbid"``, whole pounds) and every error
+names the file, line and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from .errors import InputError
+from .facts import Case, Offer, Pounds, Slug, Vocabulary, check_vocabulary
+from .facts import load as load_facts
+from .yamlio import Document, load_file, parse_model
+
+Finding = Literal["no_maladministration", "service_failure", "maladministration", "severe_maladministration",
+                  "reasonable_redress", "outside_jurisdiction"]
+FINDINGS: tuple[str, ...] = get_args(Finding)
+# What a sum is for. The judged heads sit in the band for the finding; a calculated sum or an
+# out-of-pocket cost is worked out from the facts and sits outside any band.
+SumFor = Literal["distress_and_inconvenience", "distress", "inconvenience", "time_and_trouble", "failings",
+                 "calculated_sum", "out_of_pocket"]
+CALCULATED_HEADS = ("calculated_sum", "out_of_pocket")
+ActionKind = Literal["interim_measures", "record_keeping_review", "kim_self_assessment", "case_review",
+                     "complaint_handling_review", "training", "action_plan", "other"]
+ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
+Weeks = Annotated[StrictInt, Field(ge=1, le=104)]
+Paragraph = Annotated[str, Field(pattern=r"^\d{1,3}(\([a-z]{1,3}\))?$", max_length=12,
+                                 description="as cited, e.g. '52', '42(j)', '53(b)'")]
+
+
+class _Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Sum(_Draft):
+    """One sum the determination orders (or recommends) for an element."""
+
+    amount: Pounds
+    for_: SumFor = Field(alias="for", description="what the sum is for")
+    recommended: StrictBool = Field(False, description="recommended rather than ordered")
+    note: str | None = Field(None, description="the determination's own words")
+
+
+class DraftElement(_Draft):
+    """The determination on one head of complaint."""
+
+    id: Slug
+    topic: str | None = Field(None, description="a vocabulary topic; taken from the facts where they are given")
+    summary: str = ""
+    finding: Finding
+    paragraph: Paragraph
+    sums: list[Sum] = Field(default_factory=list)
+    confirms_landlord_offer: StrictBool = Field(
+        False, description="the sum confirms the landlord's own offer, which the finding accepts as proportionate")
+    offers: list[Offer] = Field(default_factory=list, description="the landlord's offers for this element")
+
+
+class Apology(_Draft):
+    from_: Literal["senior_staff", "landlord"] = Field(alias="from")
+    due_weeks: Weeks
+
+
+class Payment(_Draft):
+    """How the sums are to be paid: the period, what they replace, what may be deducted."""
+
+    due_weeks: Weeks
+    replaces_offers: Pounds | None = Field(None, description="the landlord's offers the order says it replaces")
+    deduct_if_paid: Pounds | None = Field(None, description="what may be deducted if the landlord has already paid it")
+    remaining_if_paid: Pounds | None = Field(None, description="what then remains to pay")
+    offset_against_arrears: Literal["never", "only_with_agreement", "allowed"] | None = None
+    note: str | None = None
+
+
+class Action(_Draft):
+    """A specific action ordered, with its deadline."""
+
+    kind: ActionKind
+    text: str = Field(min_length=1)
+    due_weeks: Weeks | None = None
+    elements: list[Slug] = Field(default_factory=list, description="the elements it addresses (none: the case)")
+    includes: list[ActionKind] = Field(default_factory=list, description="actions a review is to cover")
+
+
+class Orders(_Draft):
+    apology: Apology | None = None
+    payment: Payment | None = None
+    actions: list[Action] = Field(default_factory=list)
+
+
+class Recommendation(_Draft):
+    text: str = Field(min_length=1)
+    elements: list[Slug] = Field(default_factory=list)
+
+
+class DraftFile(_Draft):
+    reference: str = Field(min_length=1, max_length=40, description="the complaint number")
+    landlord: Slug
+    determined_on: date
+    facts: str | dict[str, Any] | None = Field(
+        None, description="the facts: a path relative to this file, or an inline facts mapping")
+    elements: list[DraftElement] = Field(min_length=1, max_length=50)
+    orders: Orders = Field(default_factory=Orders)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    total: Pounds | None = Field(None, description="the total stated, if the determination states one")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "DraftFile":
+        ids = [e.id for e in self.elements]
+        for el_id in ids:
+            if ids.count(el_id) > 1:
+                raise ValueError(f"element id '{el_id}' is used twice")
+        return self
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A validated draft, with its facts (if any) and where each came from."""
+
+    spec: DraftFile
+    path: str
+    case: Case | None
+    facts_source: str | None
+
+    def topic(self, el: DraftElement) -> str:
+        """The element's topic: from the facts where they are given, else as the draft states it."""
+        if self.case:
+            return next(e.topic for e in self.case.elements if e.id == el.id)
+        return el.topic or ""
+
+
+def _error(doc: Document, loc: tuple, message: str) -> InputError:
+    return InputError(message, file=doc.path, line=doc.line_of(loc), field=".".join(str(p) for p in loc))
+
+
+def _inline_facts(doc: Document, data: dict, vocab: Vocabulary) -> Case:
+    """Facts given inline: validated where they stand, so errors point into the draft."""
+    case = parse_model(doc, Case, data=data, base=("facts",))
+    inner = Document(doc.path, data, {loc[1:]: line for loc, line in doc.lines.items() if loc[:1] == ("facts",)})
+    try:
+        check_vocabulary(inner, case, vocab)
+    except InputError as exc:
+        raise InputError(exc.message, file=exc.file, line=exc.line, field=f"facts.{exc.field}") from None
+    return case
+
+
+def _cross_check(doc: Document, spec: DraftFile, case: Case | None, vocab: Vocabulary) -> None:
+    """References a schema cannot see: topics, element ids, and agreement with the facts."""
+    ids = [e.id for e in spec.elements]
+    for i, el in enumerate(spec.elements):
+        if el.topic is not None and el.topic not in vocab.topics:
+            raise _error(doc, ("elements", i, "topic"),
+                         f"unknown topic '{el.topic}'; known: {', '.join(sorted(vocab.topics))}")
+    for key, items in (("actions", spec.orders.actions), ("recommendations", spec.recommendations)):
+        base = ("orders", "actions") if key == "actions" else ("recommendations",)
+        for i, item in enumerate(items):
+            for j, el_id in enumerate(item.elements):
+                if el_id not in ids:
+                    raise _error(doc, base + (i, "elements", j),
+                                 f"'{el_id}' is not an element of this draft; its elements: {', '.join(ids)}")
+    if case is None:
+        return
+    for name, ours, theirs in (("reference", spec.reference, case.case.reference),
+                               ("landlord", spec.landlord, case.case.landlord)):
+        if ours != theirs:
+            raise _error(doc, (name,), f"the draft's {name} '{ours}' is not the facts' '{theirs}'")
+    known = {e.id: e for e in case.elements}
+    for i, el in enumerate(spec.elements):
+        if el.id not in known:
+            raise _error(doc, ("elements", i, "id"),
+                         f"'{el.id}' is not an element of the facts; their elements: {', '.join(known)}")
+        if el.topic is not None and el.topic != known[el.id].topic:
+            raise _error(doc, ("elements", i, "topic"),
+                         f"topic '{el.topic}' differs from the facts' '{known[el.id].topic}'")
+
+
+def load(path: str | Path, vocab: Vocabulary) -> Draft:
+    """Load and validate a draft determination, and its facts where it names them."""
+    doc = load_file(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a draft file must be a mapping with 'reference', 'landlord', 'determined_on' and "
+                         "'elements'", file=doc.path, line=1)
+    spec = parse_model(doc, DraftFile)
+    case: Case | None = None
+    source: str | None = None
+    if isinstance(spec.facts, str):
+        facts_path = Path(path).parent / spec.facts
+        if not facts_path.is_file():
+            raise _error(doc, ("facts",), f"no facts file '{spec.facts}' (looked for {facts_path})")
+        case, source = load_facts(facts_path, vocab), str(facts_path)
+    elif isinstance(spec.facts, dict):
+        case, source = _inline_facts(doc, spec.facts, vocab), "inline"
+    _cross_check(doc, spec, case, vocab)
+    return Draft(spec, doc.path, case, source)
