@@ -17,6 +17,7 @@ from typing import Callable
 import click
 
 from . import __version__, assessment, engine, facts, report, rulesets
+from . import check, checkreport, draft
 from .errors import RemediesError
 
 EXIT_BAD_INPUT = 2
@@ -86,6 +87,20 @@ def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_
     else:
         text = "\n".join(report.render(a, fmt) for a in results)
     _write(text, output, force)
+
+
+@cli.command(name="check")
+@click.argument("draft_file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(checkreport.FORMATS), default="text", show_default=True)
+@rulesets_option
+def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
+    """Check a draft determination in DRAFT_FILE: bands, totals, deductions, orders, paragraphs, and
+    its findings against what the facts support. Exit 1 if any check finds an error."""
+    library = _library(ruleset_dirs)
+    result = check.run(draft.load(draft_file, library.vocabulary), library)
+    click.echo(checkreport.render(result, fmt), nl=False)
+    if result["errors"]:
+        raise click.exceptions.Exit(1)
 
 
 @cli.group(name="rulesets")
@@ -158,8 +173,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors are one line on stderr with exit code 2, never a traceback."""
     run: Callable[..., object] = cli.main
     try:
-        run(args=argv, prog_name="remedies", standalone_mode=False)
-        sys.exit(0)
+        # without standalone mode click returns, not raises, the code of a command's Exit (check, verify)
+        code = run(args=argv, prog_name="remedies", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
