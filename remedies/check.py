@@ -14,7 +14,7 @@ import os
 from datetime import date
 
 from . import __version__, assessment, engine
-from .draft import CALCULATED_HEADS, Draft, DraftElement
+from .draft import ACTION_KINDS, CALCULATED_HEADS, Draft, DraftElement
 from .effects import REGISTRY, CheckState, Firing, effect_of
 from .errors import EngineError
 from .observations import DRAFT_ELEMENT_FACTS, DRAFT_FACTS, first_complaint_date
@@ -83,7 +83,7 @@ def _proposal(d: Draft, library: Library, matcher: str, notes: list[str]) -> dic
 def _actions(d: Draft) -> dict[str, bool]:
     """action__KIND: whether any order is (or includes) an action of that kind."""
     kinds = {k for a in d.spec.orders.actions for k in [a.kind, *a.includes]}
-    return {name: name.removeprefix("action__") in kinds for name in DRAFT_ELEMENT_FACTS if name.startswith("action__")}
+    return {f"action__{k}": k in kinds for k in ACTION_KINDS}
 
 
 def _element_fact(d: Draft, el: DraftElement, band: dict | None, scheme: dict[str, str],
