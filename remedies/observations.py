@@ -19,7 +19,8 @@ UNKNOWN = -1  # a count or duration that cannot be measured (e.g. a response tha
 ELEMENT_FACTS: dict[str, object] = {
     "subject": "element", "element": "", "topic": "",
     "jurisdiction__other_body": "", "jurisdiction__already_determined": False,
-    "jurisdiction__not_raised_with_landlord": False, "jurisdiction__court_proceedings": False,
+    "jurisdiction__not_raised_with_landlord": False, "jurisdiction__out_of_time": False,
+    "jurisdiction__court_proceedings": False,
     "jurisdiction__rent_or_service_charge_level": False,
     "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0,
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
@@ -102,6 +103,7 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "jurisdiction__other_body": j.other_body or "",
         "jurisdiction__already_determined": j.already_determined,
         "jurisdiction__not_raised_with_landlord": j.not_raised_with_landlord,
+        "jurisdiction__out_of_time": j.out_of_time,
         "jurisdiction__court_proceedings": j.court_proceedings,
         "jurisdiction__rent_or_service_charge_level": j.rent_or_service_charge_level,
         "impacts": len(set(el.impacts)), "vulnerable": bool(case.resident.vulnerabilities),
