@@ -16,8 +16,7 @@ from typing import Callable
 
 import click
 
-from . import __version__, assessment, engine, facts, report, rulesets
-from . import check, checkreport, draft
+from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets
 from .errors import RemediesError
 
 EXIT_BAD_INPUT = 2
@@ -162,10 +161,10 @@ def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["facts", "ruleset"]))
+@click.argument("what", type=click.Choice(["facts", "draft", "ruleset"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of a facts file or a ruleset file (for editors)."""
-    model = facts.Case if what == "facts" else rulesets.RulesetFile
+    """Print the JSON Schema of a facts, draft or ruleset file (for editors)."""
+    model = {"facts": facts.Case, "draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}[what]
     click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True))
 
 

@@ -137,3 +137,10 @@ def test_landlord_offer_is_reported_against_its_policy_and_the_guidance(library)
     assert [(b["ruleset"], b["min"], b["max"], b["position"]) for b in c["landlord_bands"]] == \
         [("clarion", 250, 700, "inside")]
     assert c["guidance"]["position"] == "below" and c["guidance"]["proposed"] == rent["proposed"]
+
+
+@pytest.mark.parametrize("what", ["facts", "draft", "ruleset"])
+def test_schema_is_json_schema_for_each_file_kind(what: str, capsys):
+    code, out, _ = run_cli(["schema", what], capsys)
+    schema = json.loads(out)
+    assert code == 0 and schema["type"] == "object" and schema["additionalProperties"] is False
