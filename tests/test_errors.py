@@ -44,42 +44,33 @@ def test_malformed_yaml(tmp_path, capsys):
     assert_one_line_error(code, err, f"{p}:", "malformed YAML")
 
 
-def test_unknown_field(tmp_path, capsys):
-    text = GOOD.replace("  decided_on: 2025-07-11", "  decided_on: 2025-07-11\n  colour: blue")
+# (name, text replaced in a good facts file, its replacement, the line to name (by a fragment), expected words)
+EDITS = [
+    ("unknown field", "  decided_on: 2025-07-11", "  decided_on: 2025-07-11\n  colour: blue", "colour",
+     ["[case.colour]", "unknown field"]),
+    ("wrong type", "{amount: 50, stage: 2", "{amount: fifty, stage: 2", "fifty",
+     ["elements.0.redress.offers.0.amount", "integer"]),
+    ("money as a float", "{amount: 50, stage: 2", "{amount: 50.5, stage: 2", "50.5",
+     ["elements.0.redress.offers.0.amount"]),
+    ("negative money", "{amount: 50, stage: 2", "{amount: -50, stage: 2", "-50",
+     ["elements.0.redress.offers.0.amount", "greater than or equal to 0"]),
+    ("impossible calendar date", "made: 2024-07-18", "made: 2024-02-30", "2024-02-30", ["complaints.0.made"]),
+    ("dates out of order", "stage1_response: 2024-09-19", "stage1_response: 2024-06-19", "made: 2024-07-18",
+     ["impossible date", "stage1_response"]),
+    ("duplicate key", "  landlord: clarion", "  landlord: clarion\n  landlord: southwark", "southwark",
+     ["duplicate key 'landlord'"]),
+    ("unknown vocabulary word", "kind: misleading_information", "kind: rudeness", "rudeness",
+     ["unknown failure kind 'rudeness'", "misleading_information"]),
+]
+
+
+@pytest.mark.parametrize("name, old, new, at, words", EDITS, ids=[e[0] for e in EDITS])
+def test_bad_facts_name_file_line_and_field(name, old, new, at, words, tmp_path, capsys):
+    text = GOOD.replace(old, new)
+    assert text != GOOD
     p = write(tmp_path, text)
     code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, f"{p}:{line_of(text, 'colour')}:", "[case.colour]", "unknown field")
-
-
-def test_wrong_type(tmp_path, capsys):
-    p = write(tmp_path, GOOD.replace("{amount: 50, stage: 2", "{amount: fifty, stage: 2"))
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, f"{p}:", "elements.0.redress.offers.0.amount", "integer")
-
-
-def test_money_as_a_float_is_refused(tmp_path, capsys):
-    p = write(tmp_path, GOOD.replace("{amount: 50, stage: 2", "{amount: 50.5, stage: 2"))
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, "elements.0.redress.offers.0.amount")
-
-
-def test_negative_money(tmp_path, capsys):
-    p = write(tmp_path, GOOD.replace("{amount: 50, stage: 2", "{amount: -50, stage: 2"))
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, "elements.0.redress.offers.0.amount", "greater than or equal to 0")
-
-
-def test_impossible_calendar_date(tmp_path, capsys):
-    text = GOOD.replace("made: 2024-07-18", "made: 2024-02-30")
-    p = write(tmp_path, text)
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, f"{p}:{line_of(text, '2024-02-30')}:", "complaints.0.made")
-
-
-def test_dates_out_of_order(tmp_path, capsys):
-    p = write(tmp_path, GOOD.replace("stage1_response: 2024-09-19", "stage1_response: 2024-06-19"))
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, f"{p}:", "impossible date", "stage1_response")
+    assert_one_line_error(code, err, f"{p}:{line_of(text, at)}:", *words)
 
 
 def test_empty_file(tmp_path, capsys):
@@ -92,19 +83,6 @@ def test_missing_file(tmp_path, capsys):
     p = tmp_path / "nowhere.yaml"
     code, err = run(["assess", str(p)], capsys)
     assert_one_line_error(code, err, str(p), "no such file")
-
-
-def test_duplicate_key(tmp_path, capsys):
-    text = GOOD.replace("  landlord: clarion", "  landlord: clarion\n  landlord: southwark")
-    p = write(tmp_path, text)
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, f"{p}:{line_of(text, 'southwark')}:", "duplicate key 'landlord'")
-
-
-def test_unknown_vocabulary_word_lists_the_known_ones(tmp_path, capsys):
-    p = write(tmp_path, GOOD.replace("kind: misleading_information", "kind: rudeness"))
-    code, err = run(["assess", str(p)], capsys)
-    assert_one_line_error(code, err, f"{p}:", "unknown failure kind 'rudeness'", "misleading_information")
 
 
 def test_huge_file(tmp_path, capsys):
