@@ -292,29 +292,29 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
     catalogue = _fact_catalogue(vocab)
     types = _fact_types(vocab)
     for r in loaded:
-        problems = inverted_bands(r) + overlapping_values(r)
+        problems = [e for _, _, e in inverted_bands(r) + overlapping_values(r)]
         if strict and problems:
             raise problems[0]
         _check(r, catalogue, types, loaded)
     return Library(loaded, vocab)
 
 
-def inverted_bands(r: Ruleset) -> list[InputError]:
-    """Band values whose min is above their max."""
-    return [_err(r, ("parameters", name, "values", i), f"inverted band: min {v.min} > max {v.max}")
+def inverted_bands(r: Ruleset) -> list[tuple[str, date, InputError]]:
+    """(parameter, date from which it applies, error) for each band value whose min is above its max."""
+    return [(name, v.from_, _err(r, ("parameters", name, "values", i), f"inverted band: min {v.min} > max {v.max}"))
             for name, p in r.spec.parameters.items() for i, v in enumerate(p.values)
             if v.min is not None and v.max is not None and v.min > v.max]
 
 
-def overlapping_values(r: Ruleset) -> list[InputError]:
-    """Dated values of one parameter that are in force on the same date."""
+def overlapping_values(r: Ruleset) -> list[tuple[str, date, InputError]]:
+    """(parameter, first date both apply, error) for each two dated values in force on one date."""
     out = []
     for name, p in r.spec.parameters.items():
         spans = sorted(enumerate(p.values), key=lambda iv: iv[1].from_)
         for (_, a), (j, b) in zip(spans, spans[1:]):
             if a.to is None or a.to >= b.from_:
-                out.append(_err(r, ("parameters", name, "values", j), f"dated values overlap: one from {a.from_} "
-                                f"runs to {a.to or 'no end'}, the next starts {b.from_}"))
+                out.append((name, b.from_, _err(r, ("parameters", name, "values", j), f"dated values overlap: one "
+                            f"from {a.from_} runs to {a.to or 'no end'}, the next starts {b.from_}")))
     return out
 
 
