@@ -67,14 +67,6 @@ def failure_kinds(library: Library, landlords: list[str] | None = None) -> st.Se
     return st.one_of(every, st.sampled_from(focus)) if focus else every
 
 
-def _after(start: date, low: int, high: int) -> st.SearchStrategy[date]:
-    return st.integers(low, high).map(lambda days: start + timedelta(days=days))
-
-
-def _before(end: date, low: int, high: int) -> st.SearchStrategy[date]:
-    return st.integers(low, high).map(lambda days: end - timedelta(days=days))
-
-
 def _tidy(d: dict) -> dict:
     """Leave out what a facts file may omit (None, false, empty), as a caseworker would."""
     return {k: v for k, v in d.items() if not (v is None or v is False or v == [] or v == {})}
@@ -87,83 +79,101 @@ def _date_in(low: date, high: date, anchors: list[date]) -> st.SearchStrategy[da
     return st.one_of(st.sampled_from(on_edges), plain) if on_edges else plain
 
 
-@st.composite
+# Strategies are built once, here or per library in _Draws: building them inside every draw is slow.
+_DATE_OR_NOT = st.sampled_from(("none", "date"))
+_DATE_OR_NEVER = st.sampled_from(("none", "never", "date"))
+_EXTENT = st.sampled_from(("none", "dates", "days"))
+_REFUSED = st.sampled_from(_choices(Complaint, "refused"))
+_GROUNDS = st.sampled_from([n for n, f in Jurisdiction.model_fields.items() if f.annotation is bool])
+_OFFERS = st.lists(st.fixed_dictionaries({"amount": st.integers(0, 1500),
+                                          "stage": st.sampled_from(_choices(Offer, "stage"))},
+                                         optional={"paid": st.booleans()}), max_size=2)
+_ACKNOWLEDGED = st.sampled_from(_choices(Redress, "acknowledged"))
+_PUT_RIGHT = st.sampled_from(_choices(Redress, "put_right"))
+_COSTS = st.lists(st.fixed_dictionaries({"amount": st.integers(1, 500), "description": st.just("cost"),
+                                         "evidenced": st.booleans()}), max_size=1)
+_AMENITY = st.one_of(st.none(), st.fixed_dictionaries({"weekly_rent": st.integers(50, 400),
+                                                       "weeks": st.integers(1, 52), "percent": st.integers(1, 100)}))
+
+
+def _day(draw: Draw, start: date, low: int, high: int) -> date:
+    """A date ``low`` to ``high`` days after ``start`` (before it, for negative numbers)."""
+    return start + timedelta(days=draw(st.integers(low, high)))
+
+
+def _days_after(draw: Draw, start: date, low: int, high: int, never: bool = False) -> date | str | None:
+    """Nothing, 'never' (where allowed), or a date ``low`` to ``high`` days after ``start``."""
+    choice = draw(_DATE_OR_NEVER if never else _DATE_OR_NOT)
+    return None if choice == "none" else "never" if choice == "never" else _day(draw, start, low, high)
+
+
 def _complaint(draw: Draw, made: date) -> dict:
     """One complaint with its dates in the order the facts model requires."""
-    ack = draw(st.one_of(st.none(), st.just("never"), _after(made, 0, 30)))
-    stage1 = draw(st.one_of(st.none(), st.just("never"), _after(ack if isinstance(ack, date) else made, 0, 120)))
-    escalated = draw(st.one_of(st.none(), _after(stage1 if isinstance(stage1, date) else made, 0, 60)))
-    c = {"made": made, "acknowledged": ack, "chased": draw(st.lists(_after(made, 1, 90), max_size=2)),
+    ack = _days_after(draw, made, 0, 30, never=True)
+    stage1 = _days_after(draw, ack if isinstance(ack, date) else made, 0, 120, never=True)
+    escalated = _days_after(draw, stage1 if isinstance(stage1, date) else made, 0, 60)
+    c = {"made": made, "acknowledged": ack,
+         "chased": [made + timedelta(days=d) for d in draw(st.lists(st.integers(1, 90), max_size=2))],
          "stage1_response": stage1, "escalation_requested": escalated,
-         "ombudsman_interventions": draw(st.lists(_after(made, 30, 400), max_size=2)),
-         "failure_order": draw(st.one_of(st.none(), _after(made, 60, 400))),
+         "ombudsman_interventions": [made + timedelta(days=d) for d in draw(st.lists(st.integers(30, 400), max_size=2))],
+         "failure_order": _days_after(draw, made, 60, 400),
          "stage1_extended": draw(st.booleans()),
-         "refused": draw(st.one_of(st.none(), st.sampled_from(_choices(Complaint, "refused")))),
-         "issue_arose": draw(st.one_of(st.none(), _before(made, 0, 800)))}
-    if escalated:
-        eack = draw(st.one_of(st.none(), st.just("never"), _after(escalated, 0, 30)))
+         "refused": draw(st.one_of(st.none(), _REFUSED)),
+         "issue_arose": _days_after(draw, made, -800, 0)}
+    if isinstance(escalated, date):
+        eack = _days_after(draw, escalated, 0, 30, never=True)
         c.update(escalation_acknowledged=eack,
-                 escalation_chased=draw(st.lists(_after(escalated, 1, 90), max_size=2)),
-                 stage2_response=draw(st.one_of(st.none(), st.just("never"),
-                                                _after(eack if isinstance(eack, date) else escalated, 0, 120))),
+                 escalation_chased=[escalated + timedelta(days=d) for d in draw(st.lists(st.integers(1, 90), max_size=2))],
+                 stage2_response=_days_after(draw, eack if isinstance(eack, date) else escalated, 0, 120, never=True),
                  stage2_extended=draw(st.booleans()))
     return _tidy(c)
 
 
-@st.composite
-def _failure(draw: Draw, kinds: st.SearchStrategy[str], decided: date) -> dict:
-    start = draw(_before(decided, 0, 1500))
-    extent = draw(st.sampled_from(["none", "dates", "days"]))
-    f = {"kind": draw(kinds), "count": draw(st.integers(1, 5))}
-    if extent == "dates":
-        f.update({"from": start, "to": draw(_after(start, 0, 700))})
-    elif extent == "days":
-        f["days"] = draw(st.integers(0, 700))
-    return f if f["count"] > 1 else {k: v for k, v in f.items() if k != "count"}
+class _Draws:
+    """What a case is drawn from, for one library (and the landlords cases are for)."""
 
+    def __init__(self, library: Library, landlords: list[str] | None) -> None:
+        v = library.vocabulary
+        self.landlords = st.sampled_from(landlords or [NO_POLICY, *library.landlords()])
+        self.kinds = failure_kinds(library, landlords)
+        self.topics = st.sampled_from(sorted(v.topics))
+        self.bodies = st.sampled_from(sorted(v.other_bodies) or [None])
+        self.impacts = st.lists(st.sampled_from(sorted(v.impacts)), unique=True, max_size=3)
+        self.vulnerabilities = st.lists(st.sampled_from(sorted(v.vulnerabilities)), unique=True, max_size=2)
 
-@st.composite
-def _jurisdiction(draw: Draw, bodies: list[str]) -> dict:
-    """Mostly in jurisdiction; otherwise one ground, stated as the facts model allows."""
-    grounds = [n for n, f in Jurisdiction.model_fields.items() if f.annotation is bool]
-    choice = draw(st.integers(0, 9))
-    if choice < 8:
-        return {}
-    if choice == 8 and bodies:
-        return {"other_body": draw(st.sampled_from(bodies))}
-    return {draw(st.sampled_from(grounds)): True}
+    def failure(self, draw: Draw, decided: date) -> dict:
+        f = {"kind": draw(self.kinds), "count": draw(st.integers(1, 5))}
+        extent = draw(_EXTENT)
+        if extent == "dates":
+            start = _day(draw, decided, -1500, 0)
+            f.update({"from": start, "to": _day(draw, start, 0, 700)})
+        elif extent == "days":
+            f["days"] = draw(st.integers(0, 700))
+        return f if f["count"] > 1 else {k: v for k, v in f.items() if k != "count"}
 
+    def jurisdiction(self, draw: Draw) -> dict:
+        """Mostly in jurisdiction; otherwise one ground, stated as the facts model allows."""
+        choice = draw(st.integers(0, 9))
+        body = draw(self.bodies) if choice == 8 else None
+        return {} if choice < 8 else {"other_body": body} if body else {draw(_GROUNDS): True}
 
-@st.composite
-def _redress(draw: Draw) -> dict:
-    offers = draw(st.lists(st.fixed_dictionaries(
-        {"amount": st.integers(0, 1500), "stage": st.sampled_from(_choices(Offer, "stage"))},
-        optional={"paid": st.booleans()}), max_size=2))
-    return _tidy({"acknowledged": draw(st.sampled_from(_choices(Redress, "acknowledged"))),
-                  "apologised": draw(st.booleans()),
-                  "put_right": draw(st.sampled_from(_choices(Redress, "put_right"))),
-                  "learning_shown": draw(st.booleans()), "offers": offers})
-
-
-@st.composite
-def _element(draw: Draw, library: Library, kinds: st.SearchStrategy[str], el_id: str, others: list[str],
-             decided: date) -> dict:
-    v = library.vocabulary
-    start = draw(_before(decided, 0, 1500))
-    return _tidy({
-        "id": el_id,
-        "topic": draw(st.sampled_from(sorted(v.topics))),
-        "jurisdiction": draw(_jurisdiction(sorted(v.other_bodies))),
-        "period": draw(st.one_of(st.none(), _after(start, 0, 1000).map(lambda to: {"from": start, "to": to}))),
-        "failures": draw(st.lists(_failure(kinds, decided), max_size=4)),
-        "impacts": draw(st.lists(st.sampled_from(sorted(v.impacts)), unique=True, max_size=3)),
-        "impact_compensated_under": draw(st.one_of(st.none(), st.sampled_from(others))) if others else None,
-        "costs": draw(st.lists(st.fixed_dictionaries({"amount": st.integers(1, 500), "description": st.just("cost"),
-                                                      "evidenced": st.booleans()}), max_size=1)),
-        "loss_of_amenity": draw(st.one_of(st.none(), st.fixed_dictionaries(
-            {"weekly_rent": st.integers(50, 400), "weeks": st.integers(1, 52), "percent": st.integers(1, 100)}))),
-        "redress": draw(_redress()),
-    })
+    def element(self, draw: Draw, el_id: str, others: list[str], decided: date) -> dict:
+        start = _day(draw, decided, -1500, 0)
+        period = _days_after(draw, start, 0, 1000)
+        return _tidy({
+            "id": el_id,
+            "topic": draw(self.topics),
+            "jurisdiction": self.jurisdiction(draw),
+            "period": {"from": start, "to": period} if period else None,
+            "failures": [self.failure(draw, decided) for _ in range(draw(st.integers(0, 4)))],
+            "impacts": draw(self.impacts),
+            "impact_compensated_under": ([None, *others])[draw(st.integers(0, len(others)))],
+            "costs": draw(_COSTS),
+            "loss_of_amenity": draw(_AMENITY),
+            "redress": _tidy({"acknowledged": draw(_ACKNOWLEDGED), "apologised": draw(st.booleans()),
+                              "put_right": draw(_PUT_RIGHT), "learning_shown": draw(st.booleans()),
+                              "offers": draw(_OFFERS)}),
+        })
 
 
 def cases(library: Library, landlords: list[str] | None = None, decided: tuple[date, date] | None = None,
@@ -173,29 +183,26 @@ def cases(library: Library, landlords: list[str] | None = None, decided: tuple[d
     is given, a first complaint made in that range (it selects the Code and landlord policies)."""
     anchors = boundaries(library)
     low, high = decided or decision_window(library)
-    choices = landlords or [NO_POLICY, *library.landlords()]
-    kinds = failure_kinds(library, landlords)
+    draws = _Draws(library, landlords)
+    decided_on = _date_in(low, high, anchors)
+    first_made = _date_in(*made, anchors) if made else None
 
     @st.composite
     def case(draw: Draw) -> dict:
-        if made is not None:
-            first = draw(_date_in(*made, anchors))
+        if first_made is not None:
+            first = draw(first_made)
             on = draw(_date_in(max(low, first), max(high, first), anchors))
-            dates = [first, *draw(st.lists(_after(first, 0, 400), max_size=1))]
+            dates = [first, *[first + timedelta(days=d) for d in draw(st.lists(st.integers(0, 400), max_size=1))]]
         else:
-            on = draw(_date_in(low, high, anchors))
-            dates = draw(st.lists(_before(on, 0, 1200), max_size=2))
-        complaints = [draw(_complaint(d)) for d in dates]
-        count = draw(st.integers(1, 3))
-        ids = [f"e{i + 1}" for i in range(count)]
-        vocab = library.vocabulary
+            on = draw(decided_on)
+            dates = [on - timedelta(days=d) for d in draw(st.lists(st.integers(0, 1200), max_size=2))]
+        ids = [f"e{i + 1}" for i in range(draw(st.integers(1, 3)))]
         return _tidy({
-            "case": {"reference": "generated", "landlord": draw(st.sampled_from(choices)), "decided_on": on},
-            "resident": _tidy({"vulnerabilities": draw(st.lists(st.sampled_from(sorted(vocab.vulnerabilities)),
-                                                                unique=True, max_size=2)),
-                               "rent_arrears": draw(st.booleans()), "agreed_to_offset": draw(st.booleans())}),
-            "complaints": complaints,
-            "elements": [draw(_element(library, kinds, el_id, [o for o in ids if o != el_id], on)) for el_id in ids],
+            "case": {"reference": "generated", "landlord": draw(draws.landlords), "decided_on": on},
+            "resident": _tidy({"vulnerabilities": draw(draws.vulnerabilities), "rent_arrears": draw(st.booleans()),
+                               "agreed_to_offset": draw(st.booleans())}),
+            "complaints": [_complaint(draw, d) for d in dates],
+            "elements": [draws.element(draw, el_id, [o for o in ids if o != el_id], on) for el_id in ids],
         })
 
     return case()
