@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from typing import Any, Callable
 
-from .rulesets import LEVELS, Resolved, RulesetFile
+from .ruleset_schema import LEVELS, Resolved, RulesetFile
 
 FINDINGS = LEVELS + ("reasonable_redress", "outside_jurisdiction", "mediation", "withdrawn")
 

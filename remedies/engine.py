@@ -21,7 +21,7 @@ from durable import engine as durable_engine
 
 from . import conditions
 from .effects import DECISION, REGISTRY, ElementState, Firing, effect_of
-from .errors import EngineError, RulesetError
+from .errors import EngineError
 from .facts import Case
 from .observations import Observed, complaint_facts, element_facts, first_complaint_date
 from .rulesets import Library, Resolved, Rule, Ruleset

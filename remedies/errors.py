@@ -27,9 +27,5 @@ class InputError(RemediesError):
     """A facts, draft or ruleset file that cannot be read or does not validate."""
 
 
-class RulesetError(RemediesError):
-    """A ruleset that is inconsistent (bad reference, ambiguous decision, unknown fact)."""
-
-
 class EngineError(RemediesError):
     """The rule engine failed while evaluating a case (an effect raised, or rules conflict)."""

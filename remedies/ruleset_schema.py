@@ -1,0 +1,136 @@
+"""The shape of a ruleset file: header, sources, dated parameters, rules.
+
+Kept apart from the loader so that the effect registry can check a rule's arguments
+against these models without importing the loader (which in turn uses the registry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+Evidence = Literal["verified", "decision", "secondary", "unverified"]
+EVIDENCE_NOTE = {
+    "verified": "read in the primary text",
+    "decision": "as applied in published determinations",
+    "secondary": "from a secondary source (not read in the primary text)",
+    "unverified": "UNVERIFIED recollection: not read in any source; check before relying on it",
+}
+STAGES = ("jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders", "check")
+LEVELS = ("no_maladministration", "service_failure", "maladministration", "severe_maladministration")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(_Model):
+    id: str
+    title: str
+    url: str | None = None
+    section: str | None = None
+    evidence: Evidence
+
+
+class ParamValue(_Model):
+    from_: date = Field(alias="from")
+    to: date | None = None
+    value: StrictInt | str | None = None
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+    source: str
+    evidence: Evidence | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "ParamValue":
+        is_band = self.min is not None or self.max is not None
+        if is_band == (self.value is not None):
+            raise ValueError("a parameter value has either 'value' or a band ('min'/'max'), not both")
+        if is_band and self.min is None:
+            raise ValueError("a band needs 'min' ('max' may be omitted for an open band)")
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class Parameter(_Model):
+    description: str
+    unit: Literal["pounds", "working_days", "days", "weeks", "points", "pounds_per_day",
+                  "pounds_per_week", "count", "text"]
+    level: str | None = Field(None, description="for bands: the finding level the band goes with")
+    values: list[ParamValue] = Field(min_length=1)
+
+
+class Rule(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    stage: Literal["jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders", "check"]
+    applies_to: Literal["element", "complaint", "draft", "draft_element"] = "element"
+    statement: str
+    source: str
+    section: str | None = None
+    evidence: Evidence | None = None
+    when: dict[str, Any]
+    then: dict[str, Any]
+    overrides: list[str] = Field(default_factory=list)
+
+
+class Fallback(_Model):
+    """Where an instrument leaves something unknown, the last known instrument applies, and says so."""
+
+    ruleset: str
+    reason: str
+
+
+class Scale(_Model):
+    """Bands that form one ordered scale (for consistency checks)."""
+
+    bands: list[str]
+    contiguous: bool = False
+
+
+class RulesetFile(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    kind: Literal["ombudsman_guidance", "code", "scheme", "statute", "landlord_policy", "vocabulary", "checks"]
+    publisher: str
+    version: str
+    effective_from: date
+    effective_to: date | None = None
+    in_force_by: Literal["decided_on", "complaint_made"] = "decided_on"
+    landlord: str | None = None
+    supersedes: str | None = None
+    fallback: Fallback | None = None
+    notes: str | None = None
+    sources: list[Source] = Field(min_length=1)
+    vocabulary: dict[str, dict[str, str]] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    scales: dict[str, Scale] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A parameter's value in force on a date, with where it comes from."""
+
+    name: str
+    value: Any
+    min: int | None
+    max: int | None
+    source: Source
+    evidence: str
+    valid_from: date
+    valid_to: date | None
+
+    def as_dict(self) -> dict:
+        d = {"name": self.name, "evidence": self.evidence, "source": self.source.id,
+             "valid_from": self.valid_from.isoformat(),
+             "valid_to": self.valid_to.isoformat() if self.valid_to else None}
+        if self.min is not None or self.max is not None:
+            d.update(min=self.min, max=self.max)
+        else:
+            d["value"] = self.value
+        return d
