@@ -103,13 +103,14 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> N
 
 
 @cli.command(name="verify")
-@click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path), metavar="[RULESET_FILE]...")
 @click.option("--examples", type=click.IntRange(min=1), default=50, show_default=True,
               help="Generated cases (or pairs of cases) per property.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed for the generated cases: the same seed gives the same report.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Directory for counterexample facts files (default: a new temporary directory).")
+              help="Directory for counterexample facts files, named by content so a rerun never replaces "
+                   "a different one (default: a new temporary directory).")
 def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, out_dir: Path | None) -> None:
     """Check that the rulesets are consistent: bands in order without overlap (or gaps, where a
     scale is contiguous), sums inside their bands, one finding per element, totals that add up,

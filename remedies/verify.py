@@ -210,7 +210,8 @@ def in_band(assess: Assessor, case: dict) -> list[Problem]:
             out.append(("no band", f"element {el} ({level}): judged sum £{judged:,} with no band and no reason"))
         decided_by = [t["rule"] for t in e["trace"] if t["stage"] == "redress" and t["status"] == "fired"]
         confirmed = e["amount"] == e["offered"] > 0 and decided_by
-        if e["amount"] != e["proposed"] and not confirmed and not (e["amount"] == 0 and e["finding"] == "reasonable_redress"):
+        recommended_only = e["amount"] == 0 and e["finding"] == "reasonable_redress"
+        if e["amount"] != e["proposed"] and not confirmed and not recommended_only:
             out.append(("amount", f"element {el} ({e['finding']}): the amount £{e['amount']:,} is neither the proposal "
                         f"£{e['proposed']:,} nor an offer confirmed by a redress rule (offered £{e['offered']:,})"))
     return out

@@ -216,7 +216,7 @@ def test_the_same_seed_gives_the_same_report_and_files(tmp_path, capsys):
     (["verify", "--examples", "0"], "Invalid value for '--examples'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
-    code, out, err = run(args, capsys)
+    code, _, err = run(args, capsys)
     assert code == 2 and message in err and "Traceback" not in err
 
 
