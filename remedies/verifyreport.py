@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import InputError
 from .verify import PROPERTIES, Result, Violation
 
 _WIDTH = max(map(len, PROPERTIES))
@@ -35,13 +36,14 @@ def write(v: Violation, out_dir: Path, seed: int) -> list[Path]:
     """Write a violation's counterexample(s) as facts files; return their paths."""
     docs = _documents(v, seed)
     digest = hashlib.sha256("".join(text for _, text in docs).encode()).hexdigest()[:10]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for role, text in docs:
-        path = out_dir / f"{v.prop}-{digest}{role}.yaml"
-        if not path.exists():
-            path.write_text(text, encoding="utf-8")
-        paths.append(path)
+    paths = [out_dir / f"{v.prop}-{digest}{role}.yaml" for role, _ in docs]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path, (_, text) in zip(paths, docs):
+            if not path.exists():
+                path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write counterexamples here: {exc.strerror}", file=str(out_dir)) from None
     return paths
 
 

@@ -220,6 +220,13 @@ def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert code == 2 and message in err and "Traceback" not in err
 
 
+def test_an_out_directory_that_cannot_be_written_is_bad_input(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    code, out, err = run(["verify", str(draft(tmp_path, minor=(0, 50))), "--examples", "5",
+                          "--out", str(tmp_path / "a-file" / "out")], capsys)
+    assert code == 2 and not out and err.count("\n") == 1 and "cannot write counterexamples here" in err
+
+
 def test_a_generated_case_is_written_as_a_facts_file_that_assess_reads(tmp_path):
     library = rulesets.load()
     case = find(generate.cases(library), lambda c: True)
