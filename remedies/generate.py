@@ -238,9 +238,13 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-@st.composite
+def _pick(draw: Draw, options: list[Any]) -> Any:
+    """One of ``options`` (which differ from case to case), shrinking towards the first."""
+    return options[draw(st.integers(0, len(options) - 1))]
+
+
 def _worse(draw: Draw, library: Library, kinds: st.SearchStrategy[str], base: dict) -> Pair:
-    kind, where = draw(st.sampled_from(_worse_changes(library, base)))
+    kind, where = _pick(draw, _worse_changes(library, base))
     case = copy.deepcopy(base)
     days = draw(st.integers(1, 400))
     if kind == "add_failure":
@@ -264,7 +268,7 @@ def _worse(draw: Draw, library: Library, kinds: st.SearchStrategy[str], base: di
     if kind == "add_vulnerability":
         resident = case.setdefault("resident", {})
         known = resident.get("vulnerabilities", [])
-        word = draw(st.sampled_from(sorted(set(library.vocabulary.vulnerabilities) - set(known))))
+        word = _pick(draw, sorted(set(library.vocabulary.vulnerabilities) - set(known)))
         resident["vulnerabilities"] = [*known, word]
         return Pair(base, case, f"adding the vulnerability '{word}'")
     c = case["complaints"][where if kind == "add_intervention" else where[0]]
@@ -278,22 +282,20 @@ def _worse(draw: Draw, library: Library, kinds: st.SearchStrategy[str], base: di
 def worse(library: Library, landlords: list[str] | None = None) -> st.SearchStrategy[Pair]:
     """A case, and the same case made worse by one change: a failure added, a delay or period
     lengthened, a vulnerability added, a response later, or one more Ombudsman intervention."""
-    kinds = failure_kinds(library, landlords)
-    return cases(library, landlords).flatmap(lambda base: _worse(library, kinds, base))
+    kinds, bases = failure_kinds(library, landlords), cases(library, landlords)
+    return st.composite(lambda draw: _worse(draw, library, kinds, draw(bases)))()
 
 
 _STEPS = {"acknowledged": _choices(Redress, "acknowledged"), "put_right": _choices(Redress, "put_right")}
 
 
-@st.composite
 def _better(draw: Draw, base: dict) -> Pair:
-    i = draw(st.integers(0, len(base["elements"]) - 1))
     case = copy.deepcopy(base)
-    el = case["elements"][i]
+    el = _pick(draw, case["elements"])
     redress = el.setdefault("redress", {})
     options = [k for k, steps in _STEPS.items() if redress.get(k, steps[0]) != steps[-1]]
     options += [k for k in ("apologised", "learning_shown") if not redress.get(k)] + ["offer"]
-    what = draw(st.sampled_from(options))
+    what = _pick(draw, options)
     if what in _STEPS:
         steps = _STEPS[what]
         redress[what] = steps[steps.index(redress.get(what, steps[0])) + 1]
@@ -313,4 +315,5 @@ def _better(draw: Draw, base: dict) -> Pair:
 def better_redress(library: Library, landlords: list[str] | None = None) -> st.SearchStrategy[Pair]:
     """A case, and the same case with one element's redress better: acknowledged or put right
     further, an apology, learning shown, or more money offered."""
-    return cases(library, landlords).flatmap(_better)
+    bases = cases(library, landlords)
+    return st.composite(lambda draw: _better(draw, draw(bases)))()
