@@ -64,6 +64,8 @@ class Violation:
 
 @dataclass(frozen=True)
 class Result:
+    """A property and the ways it was found not to hold (none if it held)."""
+
     prop: str
     violations: tuple[Violation, ...]
 
@@ -325,7 +327,7 @@ def agreement(assess: Assessor, case: dict) -> list[Problem]:
 
 
 Check = Callable[[Assessor, Any], list[Problem]]
-Strategy = Callable[[Library, "list[str] | None"], st.SearchStrategy[Any]]
+Strategy = Callable[[Library, list[str] | None], st.SearchStrategy[Any]]
 DYNAMIC: dict[str, tuple[Strategy, Check]] = {
     "in-band": (generate.cases, in_band),
     "one-finding": (generate.cases, one_finding),
@@ -356,23 +358,23 @@ def search(strategy: st.SearchStrategy[Any], check: Callable[[Any], list[Problem
     Shrinking keeps to the kind of violation first found, and stops after SHRINK_BUDGET
     further evaluations, so a run's cost is bounded; the same seed gives the same answer.
     """
-    kind: list[str] = []
+    kind: str | None = None
     messages: dict[str, str] = {}
-    spent = [0]
+    spent = 0
 
     def violates(example: Any) -> bool:
+        nonlocal kind, spent
         key = _key(example)
         if key in messages:
             return True
-        if kind:
-            spent[0] += 1
-            if spent[0] > SHRINK_BUDGET:
+        if kind is not None:
+            spent += 1
+            if spent > SHRINK_BUDGET:
                 return False
-        problems = [p for p in check(example) if not kind or p[0] == kind[0]]
+        problems = [p for p in check(example) if kind is None or p[0] == kind]
         if not problems:
             return False
-        kind[:] = [problems[0][0]]
-        messages[key] = problems[0][1]
+        kind, messages[key] = problems[0]
         return True
 
     try:
