@@ -19,7 +19,7 @@ from . import conditions
 from .effects import check_effect
 from .errors import InputError
 from .facts import Vocabulary
-from .observations import COMPLAINT_FACTS, ELEMENT_FACTS, fact_names
+from .observations import COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS, ELEMENT_FACTS, fact_names
 from .ruleset_schema import (EVIDENCE_NOTE, LEVELS, STAGES, Evidence, Fallback, Parameter, ParamValue,  # noqa: F401
                              Resolved, Rule, RulesetFile, Scale, Source)
 from .yamlio import Document, load_file, parse_model
@@ -110,8 +110,9 @@ VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bo
 
 
 def _fact_types(vocab: Vocabulary) -> dict[str, type]:
-    """The type of every element and complaint fact, so that a condition comparing across types fails to load."""
-    types = {name: type(value) for table in (ELEMENT_FACTS, COMPLAINT_FACTS) for name, value in table.items()}
+    """The type of every fact, so that a condition comparing across types fails to load."""
+    tables = (ELEMENT_FACTS, COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS)
+    types = {name: type(value) for table in tables for name, value in table.items()}
     for kind in vocab.failure_kinds:
         types[f"failure__{kind}"] = types[f"failure__{kind}__measure"] = int
     types.update({f"impact__{w}": bool for w in vocab.impacts})
