@@ -220,20 +220,22 @@ def in_band(assess: Assessor, case: dict) -> list[Problem]:
 
 
 def one_finding(assess: Assessor, case: dict) -> list[Problem]:
-    """Exactly one finding per element in jurisdiction; outside_jurisdiction and no sum for the rest."""
+    """Exactly one finding per element in jurisdiction; outside_jurisdiction and no sum for the rest.
+
+    Two rules deciding one finding, or none, stop the engine, and that is reported here too."""
     a = assess(case)
     if isinstance(a, str):
         return [("engine stopped", f"the engine gives no assessment: {a}")]
     out: list[Problem] = []
     for e in a["elements"]:
-        decided_by = [t["rule"] for t in e["trace"] if t["stage"] == "redress" and t["status"] == "fired"]
         if e["excluded_by"]:
             if e["finding"] != "outside_jurisdiction" or e["amount"] or e["proposed"] is not None or e["band"]:
                 out.append(("excluded but judged", f"element {e['id']} is outside jurisdiction ({e['paragraph']}) but "
                             f"has finding {e['finding']} and amount £{e['amount']:,}"))
-        elif e["finding"] not in SEVERITY or e["level_before_redress"] not in LEVELS or len(decided_by) != 1:
-            out.append(("not one finding", f"element {e['id']}: finding '{e['finding']}' decided by "
-                        f"{len(decided_by)} redress rules ({', '.join(decided_by) or 'none'})"))
+        elif e["finding"] not in SEVERITY or e["level_before_redress"] not in LEVELS or not e["redress"]:
+            out.append(("not one finding", f"element {e['id']} is in jurisdiction but has finding '{e['finding']}', "
+                        f"level before redress '{e['level_before_redress']}', redress rule "
+                        f"{(e['redress'] or {}).get('rule', 'none')}"))
     return out
 
 

@@ -175,6 +175,18 @@ def test_a_rule_that_lowers_the_sum_as_a_delay_grows_is_caught_with_the_two_case
     assert code == 0 and proposed[1] < proposed[0]
 
 
+def test_a_second_rule_deciding_the_finding_is_caught(tmp_path, capsys):
+    extra = """\
+  - {id: P-stands, stage: redress, source: draft, statement: A service failure always stands.,
+     when: {fact: level, eq: service_failure}, then: {redress: {outcome: stands, pay: proposal}}}
+"""
+    code, out = verify_draft(draft(tmp_path, extra=extra), tmp_path / "out", capsys)
+    assert code == 1 and "FAIL  one-finding" in out
+    assert "ambiguous decision 'redress'" in out and "draft-policy/P-stands" in out
+    code, _, err = reproduce(out, "ambiguous decision", capsys)
+    assert code == 2 and "ambiguous decision 'redress'" in err
+
+
 def test_a_condition_the_matchers_would_judge_differently_is_refused_at_load(tmp_path, capsys):
     path = draft(tmp_path, extra=VULNERABLE_RULE.format(when="{fact: vulnerable, eq: 1}"))
     code, out, err = run(["verify", str(path)], capsys)
