@@ -31,40 +31,23 @@ class ConditionError(ValueError):
     """A condition that does not fit the language; the loader adds file and line."""
 
 
+def leaves(cond: dict) -> list[dict]:
+    """The comparisons of a condition, walking through `all` and `any`, in order."""
+    for key in ("all", "any"):
+        if key in cond:
+            return [leaf for sub in cond[key] for leaf in leaves(sub)]
+    return [cond]
+
+
 def referenced_facts(cond: dict) -> list[str]:
     """Fact names a condition reads, in order of appearance, without repeats."""
-    out: list[str] = []
-
-    def walk(c: dict) -> None:
-        for key in ("all", "any"):
-            if key in c:
-                for sub in c[key]:
-                    walk(sub)
-                return
-        if c["fact"] not in out:
-            out.append(c["fact"])
-
-    walk(cond)
-    return out
+    return list(dict.fromkeys(leaf["fact"] for leaf in leaves(cond)))
 
 
 def referenced_params(cond: dict) -> list[str]:
-    """Parameter names a condition reads."""
-    out: list[str] = []
-
-    def walk(c: dict) -> None:
-        for key in ("all", "any"):
-            if key in c:
-                for sub in c[key]:
-                    walk(sub)
-                return
-        for op in OPS & c.keys():
-            value = c[op]
-            if isinstance(value, dict) and value.get("param") not in out:
-                out.append(value["param"])
-
-    walk(cond)
-    return out
+    """Parameter names a condition reads, without repeats."""
+    return list(dict.fromkeys(leaf[op]["param"] for leaf in leaves(cond) for op in OPS & leaf.keys()
+                              if isinstance(leaf[op], dict) and "param" in leaf[op]))
 
 
 def validate(cond: Any, known_facts: Callable[[str], bool],

@@ -142,6 +142,20 @@ def _wd(start: date, end: date, key: str, explain: dict[str, str]) -> int:
     return n
 
 
+def _stage(f: dict, explain: dict[str, str], received: date, ack: date | str | None,
+           response: date | str | None, names: tuple[str, str, str, str]) -> None:
+    """One stage's acknowledgement and response, in working days; the response runs from the
+    acknowledgement where there was one, else from receipt."""
+    ack_never, ack_wd, response_never, response_wd = names
+    f[ack_never] = ack == "never"
+    if isinstance(ack, date):
+        f[ack_wd] = _wd(received, ack, ack_wd, explain)
+    start = ack if isinstance(ack, date) else received
+    f[response_never] = response == "never"
+    if isinstance(response, date):
+        f[response_wd] = _wd(start, response, response_wd, explain)
+
+
 def complaint_facts(index: int, c: Complaint) -> Observed:
     f = dict(COMPLAINT_FACTS)
     explain: dict[str, str] = {}
@@ -156,25 +170,12 @@ def complaint_facts(index: int, c: Complaint) -> Observed:
         months = (c.made.year - c.issue_arose.year) * 12 + c.made.month - c.issue_arose.month
         f["issue_age_months"] = months - (1 if c.made.day < c.issue_arose.day else 0)
         explain["issue_age_months"] = f"{f['issue_age_months']} whole months from {c.issue_arose} to {c.made}"
-    ack = c.acknowledged
-    f["acknowledged_never"] = ack == "never"
-    if isinstance(ack, date):
-        f["ack_wd"] = _wd(c.made, ack, "ack_wd", explain)
-    # stage 1 runs from the acknowledgement where there was one, else from receipt
-    s1_start = ack if isinstance(ack, date) else c.made
-    f["stage1_never"] = c.stage1_response == "never"
-    if isinstance(c.stage1_response, date):
-        f["stage1_wd"] = _wd(s1_start, c.stage1_response, "stage1_wd", explain)
+    _stage(f, explain, c.made, c.acknowledged, c.stage1_response,
+           ("acknowledged_never", "ack_wd", "stage1_never", "stage1_wd"))
     if c.escalation_requested:
         f["escalated"] = True
-        eack = c.escalation_acknowledged
-        f["escalation_ack_never"] = eack == "never"
-        if isinstance(eack, date):
-            f["escalation_ack_wd"] = _wd(c.escalation_requested, eack, "escalation_ack_wd", explain)
-        s2_start = eack if isinstance(eack, date) else c.escalation_requested
-        f["stage2_never"] = c.stage2_response == "never"
-        if isinstance(c.stage2_response, date):
-            f["stage2_wd"] = _wd(s2_start, c.stage2_response, "stage2_wd", explain)
+        _stage(f, explain, c.escalation_requested, c.escalation_acknowledged, c.stage2_response,
+               ("escalation_ack_never", "escalation_ack_wd", "stage2_never", "stage2_wd"))
     return Observed(f, explain)
 
 
