@@ -131,7 +131,7 @@ def _derive_failure(state: ElementState, f: Firing, args: dict) -> str:
     entry["bases"].setdefault(args["basis"], []).append(f.key)
     where = f" (complaint {subject})" if subject else ""
     if args["basis"] == "guidance":
-        extent = f" ({measure})" if "measure" in args else ""
+        extent = f", {measure} time{'s' if measure != 1 else ''}" if "measure" in args else ""
         return f"derived failure '{kind}'{where}{extent}"
     extent = f", {measure} working days over the limit" if "measure" in args else ""
     basis = {"code": "the Complaint Handling Code", "policy": "the landlord's own policy"}[args["basis"]]
@@ -241,7 +241,7 @@ def _policy_band(state: ElementState, f: Firing, args: dict) -> str:
     band["description"] = args.get("label", "")
     state.policy.append({"kind": "band", "rule": f.key, **band})
     top = "no upper figure" if band["max"] is None else f"£{band['max']}"
-    return f"landlord's own band {band['name']}: £{band['min']}–{top} [{band['evidence']}]"
+    return f"landlord's own band '{band['description'] or band['name']}': £{band['min']}–{top} [{band['evidence']}]"
 
 
 def _policy_sum(state: ElementState, f: Firing, args: dict) -> str:

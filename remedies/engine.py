@@ -287,7 +287,7 @@ class _CaseRun:
         topic = {el.id: el.topic for el in self.case.elements}
         for i, comp in enumerate(self.complaints):
             made = self.case.complaints[i].made
-            rulesets = self.library.active(self.decided, made, self.case.case.landlord)
+            rulesets = _for_assessment(self.library.active(self.decided, made, self.case.case.landlord))
             rulesets += [rs for rs, _, _ in self.library.fallbacks(rulesets).values()]
             compiled = compile_stage("derive", rulesets, self.dates_for(made), applies_to="complaint")
             hits = {key for key, _ in self.match(compiled, [comp.facts])}
@@ -301,6 +301,11 @@ class _CaseRun:
                     change = REGISTRY[name].apply(self.states[el_id], f, args)
                     self.record(el_id, c, comp, "fired", change, subject=f"complaint {i + 1}",
                                 effect_params=f.params_read)
+
+
+def _for_assessment(rulesets: list[Ruleset]) -> list[Ruleset]:
+    """Draft checks judge determinations, not cases: they take no part in an assessment."""
+    return [r for r in rulesets if r.spec.kind != "checks"]
 
 
 def _publish_derived(run: _CaseRun, el_id: str) -> None:
@@ -347,7 +352,7 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     decided = as_of or case.case.decided_on
     if decided is None:
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
-    active = library.active(decided, first_complaint_date(case), case.case.landlord)
+    active = _for_assessment(library.active(decided, first_complaint_date(case), case.case.landlord))
     fallbacks = library.fallbacks(active)
     active += [rs for rs, _, _ in fallbacks.values()]
     if not any(r.spec.kind == "ombudsman_guidance" for r in active):
