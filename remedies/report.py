@@ -33,6 +33,13 @@ def _offer_line(e: dict) -> str | None:
             }.get(e["offer_treatment"], f"landlord offered {parts}")
 
 
+def _offers_treated(a: dict) -> str:
+    """What the proposal does with the landlord's offers, naming only what applies."""
+    parts = [f"{verb} landlord offers of {_money(a[key])}"
+             for verb, key in (("replaces", "offers_replaced"), ("confirms", "offers_confirmed")) if a[key]]
+    return " and ".join(parts)
+
+
 def _part(p: dict) -> str:
     evidence = f" [{p['evidence']}]" if p.get("evidence") else ""
     return f"{_money(p['amount'])} {p['label']} ({p['kind']}){evidence}"
@@ -120,10 +127,9 @@ def render_text(a: dict) -> str:
         out.append(f"      ({quiet} other rules considered did not apply; --format json lists each with the facts it read)")
         out.append("")
     out.append(f"Total proposed: {_money(a['total'])}")
-    if a["offers_replaced"] or a["offers_confirmed"]:
-        out.append(f"  replaces landlord offers of {_money(a['offers_replaced'])} and confirms offers of "
-                   f"{_money(a['offers_confirmed'])}; sums already paid may be deducted "
-                   f"({_money(a['deductible_if_paid'])} recorded as paid)")
+    treated = _offers_treated(a)
+    if treated:
+        out.append(f"  {treated}; sums already paid may be deducted ({_money(a['deductible_if_paid'])} recorded as paid)")
     out.append("Orders:")
     for o in a["orders"] or [{"text": "none", "due_weeks": None, "elements": [], "id": ""}]:
         due = f"within {o['due_weeks']} weeks: " if o.get("due_weeks") else ""
@@ -151,9 +157,9 @@ def render_markdown(a: dict) -> str:
     for e in a["elements"]:
         out.append(f"| {e['id']} | {_label(e['finding'])} | {_money(e['amount'])} | {_band(e['band'])} |")
     out += ["", f"**Total proposed: {_money(a['total'])}**", ""]
-    if a["offers_replaced"] or a["offers_confirmed"]:
-        out += [f"Replaces landlord offers of {_money(a['offers_replaced'])} and confirms offers of "
-                f"{_money(a['offers_confirmed'])}; sums already paid may be deducted.", ""]
+    treated = _offers_treated(a)
+    if treated:
+        out += [f"{treated[0].upper()}{treated[1:]}; sums already paid may be deducted.", ""]
     out.append("## Orders")
     out += [f"- {o['text']}" + (f" (within {o['due_weeks']} weeks)" if o.get("due_weeks") else "")
             for o in a["orders"]] or ["- none"]
