@@ -46,6 +46,9 @@ def _write(text: str, output: Path | None, force: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
     os.replace(tmp, output)
 
 

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from typing import Any, Callable
 
+from .observations import PENCE_PER_POUND
 from .ruleset_schema import LEVELS, Resolved, RulesetFile
 
 FINDINGS = LEVELS + ("reasonable_redress", "outside_jurisdiction", "mediation", "withdrawn")
@@ -228,7 +229,7 @@ def _add_amount(state: ElementState, f: Firing, args: dict) -> str:
 
 def _amenity_sum(state: ElementState, f: Firing, args: dict) -> str:
     """Weekly rent × weeks × percentage lost, in exact decimal arithmetic, rounded half up to pounds."""
-    rent = Decimal(f.fact["amenity_weekly_rent_pence"]) / 100
+    rent = Decimal(f.fact["amenity_weekly_rent_pence"]) / PENCE_PER_POUND
     weeks, percent = f.fact["amenity_weeks"], f.fact["amenity_percent"]
     amount = int((rent * weeks * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated",

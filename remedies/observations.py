@@ -15,6 +15,7 @@ from .facts import Case, Complaint, Element, Vocabulary
 from .workdays import describe, working_days_between
 
 UNKNOWN = -1  # a count or duration that cannot be measured (e.g. a response that never came)
+PENCE_PER_POUND = 100  # a weekly rent reaches durable_rules as whole pence: JSON has no decimals
 
 ELEMENT_FACTS: dict[str, object] = {
     "subject": "element", "element": "", "topic": "",
@@ -119,7 +120,7 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
     f["out_of_pocket_unevidenced"] = sum(c.amount for c in el.costs if not c.evidenced)
     if el.loss_of_amenity:
         a = el.loss_of_amenity
-        f["amenity_weekly_rent_pence"] = int(a.weekly_rent * 100)
+        f["amenity_weekly_rent_pence"] = int(a.weekly_rent * PENCE_PER_POUND)
         f["amenity_weeks"], f["amenity_percent"] = a.weeks, a.percent
     if el.period:
         f["duration_days"] = (el.period.to - el.period.from_).days

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 
 
 def _money(value: int | None) -> str:
@@ -178,9 +179,51 @@ def render_markdown(a: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_html(a: dict) -> str:
+    """A self-contained page for a resident or adviser; every value from the facts is escaped."""
+    e_ = html.escape
+    rows = "".join(f"<tr><td>{e_(e['id'])}</td><td>{e_(_label(e['finding']))}</td>"
+                   f"<td>{e_(_money(e['amount']))}</td><td>{e_(_band(e['band']))}</td></tr>" for e in a["elements"])
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+             f"<title>Proposal for complaint {e_(a['case']['reference'])}</title>"
+             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
+             "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em}"
+             ".note{background:#fff4d6;padding:.5em}</style></head><body>",
+             f"<h1>Proposal for complaint {e_(a['case']['reference'])} ({e_(a['case']['landlord'])})</h1>",
+             f"<p class='note'>{e_(a['disclaimer'])}</p>",
+             f"<p>As of {e_(a['as_of'])}.</p>",
+             f"<table><tr><th>element</th><th>finding</th><th>amount</th><th>band</th></tr>{rows}</table>",
+             f"<p><strong>Total proposed: {e_(_money(a['total']))}</strong></p>"]
+    treated = _offers_treated(a)
+    if treated:
+        parts.append(f"<p>{e_(treated[0].upper() + treated[1:])}; sums already paid may be deducted.</p>")
+    parts.append("<h2>Orders</h2><ul>" + "".join(
+        f"<li>{e_(o['text'])}" + (f" (within {o['due_weeks']} weeks)" if o.get("due_weeks") else "") + "</li>"
+        for o in a["orders"]) + "</ul>")
+    if a["recommendations"]:
+        parts.append("<h2>Recommendations</h2><ul>" + "".join(f"<li>{e_(r['text'])}</li>"
+                                                              for r in a["recommendations"]) + "</ul>")
+    for e in a["elements"]:
+        parts.append(f"<h2>{e_(e['id'])}: {e_(_label(e['finding']))}</h2>")
+        if e["summary"]:
+            parts.append(f"<p>{e_(e['summary'])}</p>")
+        lines = ([_offer_line(e)] if _offer_line(e) else []) + _policy_lines(e) + _advice_lines(e)
+        parts += [f"<p>{e_(line[0].upper() + line[1:])}</p>" for line in lines]
+        why = [t for t in e["trace"] if t["status"] in ("fired", "overridden")]
+        parts.append("<ol>" + "".join(
+            f"<li><code>{e_(t['rule'])}</code> — {e_(t.get('changed') or 'overridden by ' + str(t.get('overridden_by')))}"
+            f"<br><em>{e_(t['statement'])}</em> — {e_(t['citation']['source'])} [{e_(t['evidence'])}]</li>"
+            for t in why) + "</ol>")
+    if a["evidence_warnings"]:
+        parts.append("<h2>Evidence warnings</h2><ul>" + "".join(f"<li>{e_(w)}</li>" for w in a["evidence_warnings"])
+                     + "</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
 def render_json(a: dict) -> str:
     return json.dumps(a, indent=2, ensure_ascii=False) + "\n"
 
 
 def render(a: dict, fmt: str) -> str:
-    return {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt](a)
+    return {"text": render_text, "markdown": render_markdown, "json": render_json, "html": render_html}[fmt](a)

@@ -142,3 +142,14 @@ def test_no_offer_advice_where_nothing_is_owed(library):
     by_id = {e["id"]: e for e in a["elements"]}
     assert by_id["contractor-visits"]["offer_advice"] is None
     assert by_id["personal-data"]["offer_advice"] is None
+
+
+def test_html_is_a_page_that_escapes_what_the_facts_say(tmp_path, capsys):
+    text = (ROOT / "examples/202425093-clarion.yaml").read_text().replace(
+        "summary: the landlord's record keeping", 'summary: "<script>alert(1)</script> records"')
+    path = tmp_path / "facts.yaml"
+    path.write_text(text)
+    code, out, _ = run_cli(["assess", str(path), "--format", "html"], capsys)
+    assert code == 0 and out.startswith("<!doctype html>") and out.rstrip().endswith("</html>")
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt; records" in out
+    assert "Total proposed: £500" in out and "not a determination" in out
