@@ -43,7 +43,10 @@ def _write(text: str, output: Path | None, force: bool) -> None:
         return
     if output.exists() and not force:
         raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
-    fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
+    except OSError as exc:
+        raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     umask = os.umask(0)

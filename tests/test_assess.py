@@ -153,3 +153,9 @@ def test_html_is_a_page_that_escapes_what_the_facts_say(tmp_path, capsys):
     assert code == 0 and out.startswith("<!doctype html>") and out.rstrip().endswith("</html>")
     assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt; records" in out
     assert "Total proposed: £500" in out and "not a determination" in out
+
+
+def test_output_to_a_missing_directory_is_bad_input(tmp_path, capsys):
+    code, _, err = run_cli(["assess", str(ROOT / "examples/202425093-clarion.yaml"),
+                            "-o", str(tmp_path / "no" / "such" / "dir.txt")], capsys)
+    assert code == 2 and "cannot write here" in err and "Traceback" not in err
