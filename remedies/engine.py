@@ -360,6 +360,9 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
                           f"see `remedies rulesets list` for what is loaded")
     notes = [f"{reason} — applying '{rs.id}' ({rs.spec.title}) with its figures as on {last}"
              for rs, last, reason in fallbacks.values()]
+    if not any(r.spec.kind == "scheme" for r in active):
+        notes.append(f"no Housing Ombudsman Scheme ruleset is in force on {decided}: jurisdiction grounds "
+                     f"stated in the facts are not applied")
     if case.case.landlord not in library.landlords():
         notes.append(f"no policy ruleset for landlord '{case.case.landlord}': only the Ombudsman's "
                      f"guidance and the Code are applied")

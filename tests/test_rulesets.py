@@ -115,8 +115,19 @@ def test_secondary_figures_are_marked_wherever_used(heat_file, library, capsys):
     assert "! rests on rate_loss_of_heating_and_hot_water (compensation-guidance-2026): secondary" in text
 
 
-def test_trace_shows_working_days_excluding_christmas(library, tmp_path):
-    spec = yaml.safe_load((ROOT / "tests/cases/stage1-over-christmas-2024-code.yaml").read_text())
+HOLIDAY_CASES = [
+    ("stage1-over-christmas-2024-code.yaml",
+     "12 working days from 2024-12-18 to 2025-01-08, excluding weekends and bank holidays "
+     "2024-12-25 (Christmas Day), 2024-12-26 (Boxing Day), 2025-01-01 (New Year's Day)"),
+    ("stage1-over-easter-2025-code.yaml",
+     "12 working days from 2025-04-10 to 2025-04-30, excluding weekends and bank holidays "
+     "2025-04-18 (Good Friday), 2025-04-21 (Easter Monday)"),
+]
+
+
+@pytest.mark.parametrize("case_file, sentence", HOLIDAY_CASES, ids=["christmas", "easter"])
+def test_trace_shows_working_days_excluding_bank_holidays(case_file, sentence, library, tmp_path):
+    spec = yaml.safe_load((ROOT / "tests/cases" / case_file).read_text())
     path = tmp_path / "facts.yaml"
     path.write_text(yaml.safe_dump(spec["facts"]))
     a = assess_path(path, library)
@@ -124,9 +135,7 @@ def test_trace_shows_working_days_excluding_christmas(library, tmp_path):
                  if t["rule"] == "complaint-handling-code/CHC-stage1-late" and t["status"] == "fired")
     assert entry["reads"]["stage1_wd"] == 12
     assert entry["params"]["stage1_days"]["value"] == 10 and entry["params"]["stage1_days"]["evidence"] == "verified"
-    assert entry["computed"]["stage1_wd"] == (
-        "12 working days from 2024-12-18 to 2025-01-08, excluding weekends and bank holidays "
-        "2024-12-25 (Christmas Day), 2024-12-26 (Boxing Day), 2025-01-01 (New Year's Day)")
+    assert entry["computed"]["stage1_wd"] == sentence
 
 
 def test_landlord_offer_is_reported_against_its_policy_and_the_guidance(library):
