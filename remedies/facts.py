@@ -20,6 +20,8 @@ from .yamlio import Document, load_file, parse_model
 
 Pounds = Annotated[StrictInt, Field(ge=0, le=1_000_000, description="whole pounds, never pence or floats")]
 Never = Literal["never"]
+# Dates a complaint can plausibly carry; a bound keeps working-day counts finite and catches typos like 9999-12-31.
+Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 
 
@@ -30,7 +32,7 @@ class _Facts(BaseModel):
 class CaseInfo(_Facts):
     reference: str = Field(min_length=1, max_length=40, description="the complaint number")
     landlord: Slug = Field(description="id of the landlord's policy ruleset, e.g. 'clarion'")
-    decided_on: date | None = Field(None, description="date of the (draft) determination; default for --as-of")
+    decided_on: Day | None = Field(None, description="date of the (draft) determination; default for --as-of")
 
 
 class Resident(_Facts):
@@ -42,20 +44,20 @@ class Resident(_Facts):
 class Complaint(_Facts):
     """One pass through the landlord's complaints process, by its dates."""
 
-    made: date
-    acknowledged: date | Never | None = Field(None, description="date, 'never', or omitted if not known")
-    chased: list[date] = Field(default_factory=list, description="dates the resident chased a response")
-    stage1_response: date | Never | None = None
-    escalation_requested: date | None = None
-    escalation_chased: list[date] = Field(default_factory=list)
-    escalation_acknowledged: date | Never | None = None
-    stage2_response: date | Never | None = None
-    ombudsman_interventions: list[date] = Field(default_factory=list,
+    made: Day
+    acknowledged: Day | Never | None = Field(None, description="date, 'never', or omitted if not known")
+    chased: list[Day] = Field(default_factory=list, description="dates the resident chased a response")
+    stage1_response: Day | Never | None = None
+    escalation_requested: Day | None = None
+    escalation_chased: list[Day] = Field(default_factory=list)
+    escalation_acknowledged: Day | Never | None = None
+    stage2_response: Day | Never | None = None
+    ombudsman_interventions: list[Day] = Field(default_factory=list,
                                                 description="dates the Ombudsman asked the landlord to act")
-    failure_order: date | None = Field(None, description="date of a complaint handling failure order")
+    failure_order: Day | None = Field(None, description="date of a complaint handling failure order")
     stage1_extended: StrictBool = Field(False, description="the landlord extended stage 1, with reasons, in time")
     stage2_extended: StrictBool = Field(False, description="the landlord extended stage 2, with reasons, in time")
-    issue_arose: date | None = Field(None, description="when the matter complained of arose (or the resident learnt of it)")
+    issue_arose: Day | None = Field(None, description="when the matter complained of arose (or the resident learnt of it)")
     refused: Literal["older_than_12_months", "legal_proceedings", "already_considered", "other"] | None = Field(
         None, description="the landlord refused to accept the complaint, for this reason")
 
@@ -73,14 +75,15 @@ class Complaint(_Facts):
         for name, value, before_name, before in pairs:
             if real(value) and real(before) and real(value) < real(before):
                 raise ValueError(f"impossible date: {name} ({value}) is before {before_name} ({before})")
-        if self.escalation_acknowledged not in (None,) and self.escalation_requested is None:
-            raise ValueError("escalation_acknowledged is given but escalation_requested is not")
+        for name in ("escalation_acknowledged", "stage2_response", "escalation_chased"):
+            if getattr(self, name) and self.escalation_requested is None:
+                raise ValueError(f"{name} is given but escalation_requested is not")
         return self
 
 
 class Period(_Facts):
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
@@ -94,8 +97,8 @@ class Failure(_Facts):
 
     kind: str
     count: StrictInt = Field(1, ge=1, le=1000, description="how many times (e.g. contacts unanswered)")
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
     days: StrictInt | None = Field(None, ge=0, le=36500, description="duration in days, where no dates are known")
     note: str | None = None
 
@@ -173,16 +176,6 @@ class Case(_Facts):
     complaints: list[Complaint] = Field(default_factory=list)
     elements: list[Element] = Field(min_length=1, max_length=50)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "Case":
-        ids = [e.id for e in self.elements]
-        for e in self.elements:
-            if ids.count(e.id) > 1:
-                raise ValueError(f"element id '{e.id}' is used twice")
-            if e.impact_compensated_under and e.impact_compensated_under not in ids:
-                raise ValueError(f"impact_compensated_under names '{e.impact_compensated_under}', "
-                                 f"which is not an element of this case")
-        return self
 
 
 class Vocabulary(BaseModel):
@@ -202,8 +195,39 @@ def _check_word(doc: Document, loc: tuple, word: str, known: frozenset[str], wha
                          file=doc.path, line=doc.line_of(loc), field=".".join(str(p) for p in loc))
 
 
+def _fail(doc: Document, loc: tuple, message: str) -> InputError:
+    return InputError(message, file=doc.path, line=doc.line_of(loc), field=".".join(str(p) for p in loc))
+
+
+def _check_references(doc: Document, case: Case) -> None:
+    """What one field cannot check alone: unique ids, and what an element or complaint points at."""
+    ids = [e.id for e in case.elements]
+    for i, el in enumerate(case.elements):
+        if el.id in ids[:i]:
+            raise _fail(doc, ("elements", i, "id"), f"element id '{el.id}' is used twice")
+        target = el.impact_compensated_under
+        if target is None:
+            continue
+        if target not in ids:
+            raise _fail(doc, ("elements", i, "impact_compensated_under"), f"names '{target}', which is not an "
+                        f"element of this case; elements: {', '.join(ids)}")
+        chain, step = [el.id], target
+        while step is not None:  # follow the chain: it must end at an element that carries its own award
+            chain.append(step)
+            if step in chain[:-1]:
+                raise _fail(doc, ("elements", i, "impact_compensated_under"),
+                            f"impact_compensated_under goes round in a circle: {' → '.join(chain)}")
+            step = case.elements[ids.index(step)].impact_compensated_under
+    decided = case.case.decided_on
+    for i, c in enumerate(case.complaints):
+        if decided and c.made > decided:
+            raise _fail(doc, ("complaints", i, "made"), f"the complaint ({c.made}) is after the case was "
+                        f"decided ({decided})")
+
+
 def check_vocabulary(doc: Document, case: Case, vocab: Vocabulary) -> None:
     """Every word a facts file uses must be declared; the error lists the known ones."""
+    _check_references(doc, case)
     for i, v in enumerate(case.resident.vulnerabilities):
         _check_word(doc, ("resident", "vulnerabilities", i), v, vocab.vulnerabilities, "vulnerability")
     for i, el in enumerate(case.elements):

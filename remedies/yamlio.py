@@ -7,7 +7,7 @@ which PyYAML would otherwise silently overwrite.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,8 @@ class _Loader(yaml.SafeLoader):
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
         line = key_node.start_mark.line + 1
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise InputError(f"duplicate key '{key}' (first given on line {seen[key]})",
                              file=loader.name, line=line, field=str(key))
@@ -38,8 +38,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # Numbers with a decimal point become exact Decimals, never binary floats (money is exact).
-_Loader.add_constructor("tag:yaml.org,2002:float",
-                        lambda loader, node: Decimal(loader.construct_scalar(node).replace("_", "")))
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    try:
+        value = Decimal(loader.construct_scalar(node).replace("_", ""))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise InputError(f"'{node.value}' is not a finite number", file=loader.name, line=node.start_mark.line + 1)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 # Dates stay strings so that pydantic, not the YAML parser, rejects 2024-02-30 with the field's line.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -47,16 +56,24 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _line_map(node: yaml.Node, path: Location, out: dict[Location, int]) -> None:
+def _line_map(node: yaml.Node, path: Location, out: dict[Location, int], seen: set[int], name: str) -> None:
+    """Record the line of every value; refuse aliases, whose repeated expansion can be made to explode."""
+    if id(node) in seen:
+        raise InputError("YAML aliases (*name) are not supported; write the value out", file=name,
+                         line=node.start_mark.line + 1)
+    seen.add(id(node))
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("a key must be a plain word, not a list or mapping", file=name,
+                                 line=key_node.start_mark.line + 1)
             key = key_node.value
             out[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), out)
+            _line_map(value_node, path + (key,), out, seen, name)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), out)
+            _line_map(item, path + (index,), out, seen, name)
 
 
 class Document:
@@ -81,13 +98,17 @@ def load_text(text: str, name: str) -> Document:
     """Parse YAML text safely; syntax errors become InputError with the line."""
     loader = _Loader(text)
     loader.name = name
+    lines: dict[Location, int] = {}
     try:
         node = loader.get_single_node()
         if node is None:
             raise InputError("the file is empty", file=name)
+        _line_map(node, (), lines, set(), name)
         data = loader.construct_document(node)
     except InputError:
         raise
+    except RecursionError:
+        raise InputError("nested too deeply to be a facts, draft or ruleset file", file=name) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -97,8 +118,6 @@ def load_text(text: str, name: str) -> Document:
         raise InputError(f"malformed YAML: {exc}", file=name) from None
     finally:
         loader.dispose()
-    lines: dict[Location, int] = {}
-    _line_map(node, (), lines)
     return Document(name, data, lines)
 
 

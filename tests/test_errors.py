@@ -120,3 +120,36 @@ def test_broken_ruleset_reports_file_and_line(tmp_path, capsys):
                                                  "when: {fact: failure__misleading_informaton, gte: 1}"))
     code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
     assert_one_line_error(code, err, f"{target}:", "unknown fact 'failure__misleading_informaton'")
+
+
+HEAD = 'case: {reference: "1", landlord: example-homes, decided_on: 2024-01-01}\n'
+# (name, whole file, line to name, expected words)
+FILES = [
+    ("alias", HEAD + "elements: &e [{id: a, topic: repairs}]\nmore: *e\n", 2, ["aliases"]),
+    ("list as a key", HEAD + "? [a, b]\n: 1\n", 2, ["a key must be a plain word"]),
+    ("infinite number", HEAD + "elements: [{id: a, topic: repairs, loss_of_amenity: "
+     "{weekly_rent: .inf, weeks: 1, percent: 5}}]\n", 2, ["'.inf' is not a finite number"]),
+    ("date out of range", HEAD + "complaints: [{made: 9999-12-31}]\nelements: [{id: a, topic: repairs}]\n", 2,
+     ["complaints.0.made", "2100-12-31"]),
+    ("complaint after the decision", HEAD + "complaints: [{made: 2024-06-01}]\nelements: [{id: a, topic: repairs}]\n",
+     2, ["complaints.0.made", "after the case was decided"]),
+    ("stage 2 without escalation", HEAD + "complaints: [{made: 2023-01-01, stage2_response: never}]\n"
+     "elements: [{id: a, topic: repairs}]\n", 2, ["stage2_response is given but escalation_requested is not"]),
+    ("element id twice", HEAD + "elements:\n  - {id: a, topic: repairs}\n  - {id: a, topic: asb}\n", 4,
+     ["[elements.1.id]", "used twice"]),
+    ("compensated under itself, in a circle", HEAD + "elements:\n  - {id: a, topic: repairs, impact_compensated_under: b}"
+     "\n  - {id: b, topic: asb, impact_compensated_under: a}\n", 3, ["circle: a → b → a"]),
+]
+
+
+@pytest.mark.parametrize("name, text, line, words", FILES, ids=[f[0] for f in FILES])
+def test_bad_whole_files(name, text, line, words, tmp_path, capsys):
+    p = write(tmp_path, text)
+    code, err = run(["assess", str(p)], capsys)
+    assert_one_line_error(code, err, f"{p}:{line}:", *words)
+
+
+def test_deep_nesting_is_bad_input_not_a_crash(tmp_path, capsys):
+    p = write(tmp_path, "a: " + "[" * 600 + "]" * 600 + "\n")
+    code, err = run(["assess", str(p)], capsys)
+    assert_one_line_error(code, err, str(p), "nested too deeply")
