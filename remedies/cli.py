@@ -41,6 +41,8 @@ def _write(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    if output.is_dir():
+        raise RemediesError("is a directory; name a file to write", file=str(output))
     if output.exists() and not force:
         raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
     try:
@@ -51,8 +53,12 @@ def _write(text: str, output: Path | None, force: bool) -> None:
         fh.write(text)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-    os.replace(tmp, output)
+    try:
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
+        os.replace(tmp, output)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
 
 
 rulesets_option = click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),

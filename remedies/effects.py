@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from math import ceil
 from typing import Any, Callable
 
 from .observations import PENCE_PER_POUND
@@ -145,7 +144,7 @@ def _add_points(state: ElementState, f: Firing, args: dict) -> str:
     if "per" in args:
         value = int(f.fact[args["per"]])
         every = int(f.value(args.get("every", 1)))
-        units = ceil(max(0, value) / every)
+        units = -(-max(0, value) // every)  # whole periods, a part counting as one
         total = points * units
         how = f"{points} × {units} (for {args['per']} = {value}" + (f", per {every}" if every != 1 else "") + ")"
     else:
@@ -200,7 +199,7 @@ def _rate_amount(f: Firing, args: dict) -> tuple[int, str, str]:
     r = f.resolved(args["rate"]["param"])
     rate, value = int(r.value), int(f.fact[args["per"]])
     every = int(f.value(args.get("every", 1)))
-    units = ceil(max(0, value) / every)
+    units = -(-max(0, value) // every)  # whole periods, a part counting as one
     base = int(f.value(args["base"])) if "base" in args else 0
     amount = base + rate * units
     how = (f"£{base} + " if base else "") + f"£{rate} × {units}"
@@ -303,15 +302,29 @@ def _check_band(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
     return None
 
 
+def _number_or_param(args: dict, key: str, least: int, figures_need_source: bool = False) -> str | None:
+    """An argument that is a whole number (at least ``least``) or a parameter reference."""
+    value = args.get(key)
+    if value is None or (isinstance(value, dict) and "param" in value):
+        return None
+    if figures_need_source:
+        return f"{key} is {{param: NAME}}, so the figure carries its source"
+    if type(value) is not int or value < least:
+        return f"{key} is a whole number of at least {least}, or {{param: NAME}}"
+    return None
+
+
 def _check_sum(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
     msg = _needs("label", "rate", "per", optional=("every", "base", "max"))(args, spec, facts)
     if msg:
         return msg
-    if not isinstance(args["rate"], dict) or "param" not in args["rate"]:
-        return "rate is {param: NAME}, so the figure carries its source"
+    for key in ("rate", "base", "max"):
+        msg = _number_or_param(args, key, 0, figures_need_source=True)
+        if msg:
+            return msg
     if args["per"] not in facts:
         return f"per names unknown fact '{args['per']}'"
-    return None
+    return _number_or_param(args, "every", 1)
 
 
 def _check_amount(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
@@ -336,7 +349,9 @@ def _check_points(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
         return msg
     if "per" in args and args["per"] not in facts:
         return f"per names unknown fact '{args['per']}'"
-    return None
+    if not (isinstance(args["points"], dict) or type(args["points"]) is int):
+        return "points is a whole number (it may be negative) or {param: NAME}"
+    return _number_or_param(args, "every", 1) or _number_or_param(args, "max", 0)
 
 
 def _check_derive(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:

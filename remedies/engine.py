@@ -50,6 +50,7 @@ _SESSIONS = itertools.count(1)
 # durable_rules 2.0.28 segfaults in delete_state for a session in which no rule ever matched;
 # every compiled ruleset therefore has this rule, matched by a fact asserted when a session opens.
 _SESSION_RULE = "_session_open"
+MAX_RULES_PER_STAGE = 450  # measured: 507 rules in one durable ruleset work, 509 hang in assert_fact
 
 
 def _host() -> _Host:
@@ -76,6 +77,7 @@ class CompiledStage:
     stage: str
     rules: list[CompiledRule]
     definition: dict
+    reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
 
 
 def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
@@ -113,10 +115,14 @@ def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset]
             full = {"$and": [{"subject": applies_to}, cond]}
             compiled.append(CompiledRule(key, rs, rule, full, param, read))
     definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in compiled if not c.missing}
+    if len(definition) > MAX_RULES_PER_STAGE:
+        raise EngineError(f"{len(definition)} rules in the {stage} stage; durable_rules 2.0.28 hangs beyond "
+                          f"about {MAX_RULES_PER_STAGE}: split or merge rules")
+    reads = frozenset(name for c in compiled for name in conditions.referenced_facts(c.rule.when))
     if definition:
         definition[_SESSION_RULE] = {"all": [{"m": {"subject": _SESSION_RULE}}], "run": _SESSION_RULE}
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
-    return CompiledStage(f"{stage}-{applies_to}-{digest}", stage, compiled, definition)
+    return CompiledStage(f"{stage}-{applies_to}-{digest}", stage, compiled, definition, reads)
 
 
 def _register(stage: CompiledStage) -> None:
@@ -140,7 +146,9 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
         try:
             host.assert_fact(stage.name, {"sid": sid, "subject": _SESSION_RULE})
             for index, fact in enumerate(facts):
-                payload = dict(fact, sid=sid, _index=index)
+                # only what the stage's conditions read: durable_rules refuses facts with too many keys
+                payload = {k: fact[k] for k in stage.reads | {"subject"} if k in fact}
+                payload.update(sid=sid, _index=index)
                 try:
                     state = host.assert_fact(stage.name, payload)
                 except durable_engine.MessageNotHandledException:
@@ -237,6 +245,7 @@ class _CaseRun:
     states: dict[str, ElementState]
     trace: dict[str, list[dict]]
     complaints: list[Observed]
+    notes: list[str]
 
     def dates_for(self, made_on: date | None) -> Callable[[Ruleset], date]:
         """The date that selects each ruleset's figures: its fallback's last day, the complaint's or the decision's."""
@@ -293,7 +302,11 @@ class _CaseRun:
             hits = {key for key, _ in self.match(compiled, [comp.facts])}
             for c in compiled.rules:
                 name, args = effect_of(c.rule.then)
-                for el_id in (e for e in live if topic[e] == args.get("onto")):
+                receivers = [e for e in live if topic[e] == args["onto"]]
+                if c.key in hits and not receivers:
+                    self.notes.append(f"complaint {i + 1}: {c.key} applies, but no element in jurisdiction has "
+                                      f"topic '{args['onto']}' to receive it")
+                for el_id in receivers:
                     if c.key not in hits:
                         self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
                         continue
@@ -369,7 +382,7 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     run = _CaseRun(case, library, decided, active, fallbacks, MATCHERS[matcher],
                    {el.id: element_facts(case, el, library.vocabulary) for el in case.elements},
                    {el.id: ElementState(el.id) for el in case.elements}, {el.id: [] for el in case.elements},
-                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)])
+                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)], notes)
     ids = [el.id for el in case.elements]
     run.run_stage("jurisdiction", ids)
     for el_id in ids:
@@ -383,4 +396,4 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
         for el_id in live:
             publish(run, el_id)
     run.run_stage("orders", ids)
-    return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, notes)
+    return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes)

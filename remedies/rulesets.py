@@ -170,7 +170,7 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
         problems = [e for _, _, e in inverted_bands(r) + overlapping_values(r)]
         if strict and problems:
             raise problems[0]
-        _check(r, catalogue, types, loaded)
+        _check(r, catalogue, types, loaded, vocab.topics)
     return Library(loaded, vocab)
 
 
@@ -208,7 +208,8 @@ def _err(r: Ruleset, loc: tuple, message: str) -> InputError:
     return InputError(message, file=r.path, line=r.doc.line_of(loc), field=".".join(str(p) for p in loc))
 
 
-def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list[Ruleset]) -> None:
+def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list[Ruleset],
+           topics: frozenset[str]) -> None:
     """Cross-references a schema cannot see: sources, parameters, facts and their types, overrides, effects."""
     spec = r.spec
     source_ids = {s.id for s in spec.sources}
@@ -243,6 +244,10 @@ def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list
             if pname not in spec.parameters:
                 raise _err(r, loc + ("when",), f"unknown parameter '{pname}'")
         message = check_effect(rule.then, spec, catalogue, rule.stage)
+        onto = rule.then.get("derive_failure", {}).get("onto") if isinstance(rule.then.get("derive_failure"), dict) else None
+        if not message and rule.applies_to == "complaint" and "derive_failure" in rule.then and onto not in topics:
+            message = (f"a complaint rule's derived failure needs 'onto', the topic of the element that receives "
+                       f"it; known topics: {', '.join(sorted(topics))}")
         if message:
             raise _err(r, loc + ("then",), message)
         for target in rule.overrides:

@@ -159,3 +159,20 @@ def test_output_to_a_missing_directory_is_bad_input(tmp_path, capsys):
     code, _, err = run_cli(["assess", str(ROOT / "examples/202425093-clarion.yaml"),
                             "-o", str(tmp_path / "no" / "such" / "dir.txt")], capsys)
     assert code == 2 and "cannot write here" in err and "Traceback" not in err
+
+
+def test_output_to_a_directory_is_bad_input_and_leaves_nothing_behind(tmp_path, capsys):
+    code, _, err = run_cli(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "-o", str(tmp_path), "--force"],
+                           capsys)
+    assert code == 2 and "is a directory" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_code_breaches_with_no_element_to_receive_them_are_noted(tmp_path, library):
+    text = (ROOT / "examples/202425093-clarion.yaml").read_text().replace(
+        "topic: complaint_handling", "topic: communication")
+    path = tmp_path / "facts.yaml"
+    path.write_text(text)
+    notes = assess_path(path, library)["notes"]
+    assert any("CHC-stage1-late applies, but no element in jurisdiction has topic 'complaint_handling'" in n
+               for n in notes)

@@ -153,3 +153,28 @@ def test_deep_nesting_is_bad_input_not_a_crash(tmp_path, capsys):
     p = write(tmp_path, "a: " + "[" * 600 + "]" * 600 + "\n")
     code, err = run(["assess", str(p)], capsys)
     assert_one_line_error(code, err, str(p), "nested too deeply")
+
+
+RULE_EDITS = [
+    ("points not a number", "then: {add_points: {points: 2}}}", "then: {add_points: {points: two}}}",
+     "points is a whole number"),
+    ("every of zero", "per: failure__repair_delay__measure, every: 90, max: 2", "per: failure__repair_delay__measure, every: 0, max: 2",
+     "every is a whole number of at least 1"),
+    ("a figure without a source", "rate: {param: rate_loss_of_power}", "rate: 10",
+     "rate is {param: NAME}, so the figure carries its source"),
+    ("a complaint rule with nowhere to go", "onto: complaint_handling, measure: {fact: ack_wd",
+     "onto: complaint_handlng, measure: {fact: ack_wd", "needs 'onto'"),
+]
+
+
+@pytest.mark.parametrize("name, old, new, words", RULE_EDITS, ids=[e[0] for e in RULE_EDITS])
+def test_malformed_effect_arguments_are_load_errors(name, old, new, words, tmp_path, capsys):
+    rules = tmp_path / "rules"
+    for src in (ROOT / "rulesets").rglob("*.yaml"):
+        dest = rules / src.relative_to(ROOT / "rulesets")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        text = src.read_text()
+        dest.write_text(text.replace(old, new, 1) if old in text else text)
+    assert any(new in p.read_text() for p in rules.rglob("*.yaml")), "the edit did not apply"
+    code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
+    assert_one_line_error(code, err, ".yaml:", words)
