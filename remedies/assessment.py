@@ -55,6 +55,9 @@ def _element(run: Run, el_id: str) -> dict:
         "amount": st.amount,
         "offers": [o.model_dump(mode="json") for o in el.redress.offers],
         "offered": offered, "paid": paid,
+        # what may be deducted if already paid: the offers this proposal replaces or confirms, unless known unpaid
+        "deductible_if_paid": sum(o.amount for o in el.redress.offers if o.paid is not False)
+        if treatment in ("replaced", "confirmed") else 0,
         "offer_treatment": treatment,
         "offers_replaced": offered if treatment == "replaced" else 0,
         "offers_confirmed": offered if treatment == "confirmed" else 0,
@@ -122,7 +125,8 @@ def build(run: Run) -> dict:
     orders, recommendations = _orders(run, elements)
     total = sum(e["amount"] for e in elements)
     replaced = sum(e["offers_replaced"] for e in elements)
-    deductible = sum(e["paid"] for e in elements if e["offer_treatment"] in ("replaced", "confirmed"))
+    deductible = sum(e["deductible_if_paid"] for e in elements)
+    recorded_paid = sum(e["paid"] for e in elements if e["offer_treatment"] in ("replaced", "confirmed"))
     warnings = sorted({w for e in elements for w in e["evidence_warnings"]})
     c = run.case.case
     return {
@@ -142,6 +146,7 @@ def build(run: Run) -> dict:
         "offers_replaced": replaced,
         "offers_confirmed": sum(e["offers_confirmed"] for e in elements),
         "deductible_if_paid": deductible,
+        "recorded_as_paid": recorded_paid,
         "payable_if_paid_offers_deducted": total - deductible,
         "orders": orders,
         "recommendations": recommendations,

@@ -92,7 +92,10 @@ def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_
     results = []
     for path in facts_files:
         case = facts.load(path, library.vocabulary)
-        results.append(assessment.build(engine.assess(case, library, as_of)))
+        try:
+            results.append(assessment.build(engine.assess(case, library, as_of)))
+        except RemediesError as exc:  # say which of several files could not be assessed
+            raise type(exc)(exc.message, file=exc.file or str(path), line=exc.line, field=exc.field) from None
     if fmt == "json":
         text = report.render_json(results[0] if len(results) == 1 else results)  # type: ignore[arg-type]
     else:
@@ -187,9 +190,12 @@ def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
     r = library.get(ruleset_id)
     s = r.spec
     click.echo(f"{s.title}\n  id {s.id} · {s.kind} · version {s.version} · {s.publisher}")
-    click.echo(f"  in force {s.effective_from} → {s.effective_to or 'no end'} (selected by {s.in_force_by})")
+    click.echo(f"  in force {s.effective_from} → {s.effective_to or 'no end'} (selected by {s.in_force_by})"
+               + (f"; supersedes {s.supersedes}" if s.supersedes else ""))
+    if s.fallback:
+        click.echo(f"  falls back to {s.fallback.ruleset}: {s.fallback.reason}")
     click.echo(f"  file {r.path} · sha256 {r.digest}")
-    click.echo("Sources:")
+    click.echo("Sources (evidence: " + "; ".join(f"{k} = {v}" for k, v in rulesets.EVIDENCE_NOTE.items()) + "):")
     for src in s.sources:
         click.echo(f"  {src.id} [{src.evidence}] {src.title}" + (f" <{src.url}>" if src.url else ""))
     if s.parameters:

@@ -37,7 +37,6 @@ class ElementState:
     orders: list[dict] = field(default_factory=list)
     recommendations: list[dict] = field(default_factory=list)
     policy: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     @property
     def proposed_amount(self) -> int:
@@ -64,6 +63,12 @@ class Firing:
     overridden_by: str | None = None
     change: str = ""
     params_read: dict[str, Resolved] = field(default_factory=dict)
+    facts_read: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str) -> Any:
+        """A fact the effect reads, remembered so the trace shows it beside the condition's facts."""
+        self.facts_read[name] = self.fact[name]
+        return self.fact[name]
 
     def resolved(self, name: str) -> Resolved:
         """A parameter in force, remembered so the trace can show it."""
@@ -77,7 +82,7 @@ class Firing:
             r = self.resolved(arg["param"])
             return getattr(r, arg["field"]) if "field" in arg else r.value
         if isinstance(arg, dict) and "fact" in arg:
-            return self.fact[arg["fact"]]
+            return self.get(arg["fact"])
         return arg
 
 
@@ -142,7 +147,7 @@ def _add_points(state: ElementState, f: Firing, args: dict) -> str:
     points = int(f.value(args["points"]))
     how = f"{points}"
     if "per" in args:
-        value = int(f.fact[args["per"]])
+        value = int(f.get(args["per"]))
         every = int(f.value(args.get("every", 1)))
         units = -(-max(0, value) // every)  # whole periods, a part counting as one
         total = points * units
@@ -197,7 +202,7 @@ def _no_award(state: ElementState, f: Firing, args: dict) -> str:
 def _rate_amount(f: Firing, args: dict) -> tuple[int, str, str]:
     """base + rate × ceil(units / every), capped: the shape of every per-day, per-week or per-item sum."""
     r = f.resolved(args["rate"]["param"])
-    rate, value = int(r.value), int(f.fact[args["per"]])
+    rate, value = int(r.value), int(f.get(args["per"]))
     every = int(f.value(args.get("every", 1)))
     units = -(-max(0, value) // every)  # whole periods, a part counting as one
     base = int(f.value(args["base"])) if "base" in args else 0
@@ -221,15 +226,15 @@ def _add_sum(state: ElementState, f: Firing, args: dict) -> str:
 
 
 def _add_amount(state: ElementState, f: Firing, args: dict) -> str:
-    amount = int(f.fact[args["fact"]])
+    amount = int(f.get(args["fact"]))
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated"})
     return f"calculated sum '{args['label']}': {args['fact']} = £{amount}"
 
 
 def _amenity_sum(state: ElementState, f: Firing, args: dict) -> str:
     """Weekly rent × weeks × percentage lost, in exact decimal arithmetic, rounded half up to pounds."""
-    rent = Decimal(f.fact["amenity_weekly_rent_pence"]) / PENCE_PER_POUND
-    weeks, percent = f.fact["amenity_weeks"], f.fact["amenity_percent"]
+    rent = Decimal(f.get("amenity_weekly_rent_pence")) / PENCE_PER_POUND
+    weeks, percent = f.get("amenity_weeks"), f.get("amenity_percent")
     amount = int((rent * weeks * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated",
                                  "inputs": {"weekly_rent": str(rent), "weeks": weeks, "percent": percent}})
@@ -252,7 +257,7 @@ def _policy_sum(state: ElementState, f: Firing, args: dict) -> str:
 
 
 def _redress(state: ElementState, f: Firing, args: dict) -> str:
-    proposed, offered = f.fact["proposed_amount"], f.fact["offered"]
+    proposed, offered = f.get("proposed_amount"), f.get("offered")
     outcome = args["outcome"]
     pay = {"proposal": proposed, "offer": offered, "greater": max(proposed, offered), "nothing": 0}[args["pay"]]
     finding = {"reasonable_redress": "reasonable_redress", "stands": state.level,
@@ -266,8 +271,7 @@ def _redress(state: ElementState, f: Firing, args: dict) -> str:
 
 def _order(state: ElementState, f: Firing, args: dict) -> str:
     due = f.value(args["due_weeks"]) if "due_weeks" in args else None
-    state.orders.append({"id": args["id"], "text": args["text"], "due_weeks": due, "rule": f.key,
-                         "scope": args.get("scope", "element")})
+    state.orders.append({"id": args["id"], "text": args["text"], "due_weeks": due, "rule": f.key})
     return f"order '{args['id']}'" + (f" within {due} weeks" if due else "")
 
 
@@ -416,7 +420,7 @@ REGISTRY: dict[str, Effect] = {
     "policy_band": Effect("compensation", "collect", _check_policy_band, _policy_band),
     "policy_sum": Effect("compensation", "collect", _check_sum, _policy_sum),
     "redress": Effect("redress", "unique", _check_redress, _redress),
-    "order": Effect("orders", "collect", _needs("id", "text", optional=("due_weeks", "scope")), _order),
+    "order": Effect("orders", "collect", _needs("id", "text", optional=("due_weeks",)), _order),
     "recommend": Effect("orders", "collect", _needs("id", "text"), _recommend),
     "flag": Effect("check", "collect", _check_flag, _flag),
 }

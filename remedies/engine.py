@@ -188,9 +188,9 @@ class Run:
 
 def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
            overridden_by: str | None = None, subject: str | None = None,
-           effect_params: dict[str, Resolved] | None = None) -> dict:
+           effect_params: dict[str, Resolved] | None = None, effect_reads: dict[str, Any] | None = None) -> dict:
     src = c.ruleset.source(c.rule.source)
-    reads = {name: fact.get(name) for name in conditions.referenced_facts(c.rule.when)}
+    reads = {name: fact.get(name) for name in conditions.referenced_facts(c.rule.when)} | (effect_reads or {})
     entry = {
         "stage": c.rule.stage, "rule": c.key, "ruleset": c.ruleset.id, "ruleset_version": c.ruleset.spec.version,
         "statement": c.rule.statement,
@@ -257,8 +257,9 @@ class _CaseRun:
 
     def record(self, el_id: str, c: CompiledRule, obs: Observed, status: str, change: str = "",
                overridden_by: str | None = None, subject: str | None = None,
-               effect_params: dict[str, Resolved] | None = None, why_not: str | None = None) -> None:
-        e = _entry(c, obs.facts, obs.explain, status, change, overridden_by, subject, effect_params)
+               effect_params: dict[str, Resolved] | None = None, why_not: str | None = None,
+               effect_reads: dict[str, Any] | None = None) -> None:
+        e = _entry(c, obs.facts, obs.explain, status, change, overridden_by, subject, effect_params, effect_reads)
         if c.ruleset.id in self.fallbacks:
             e["fallback"] = self.fallbacks[c.ruleset.id][2]
         if why_not:
@@ -289,7 +290,7 @@ class _CaseRun:
                     except EngineError as exc:  # a figure the effect needs is not in force on that date
                         f.status, why_not = "no_figure_in_force", exc.message
                 self.record(el_id, c, obs, f.status, f.change, f.overridden_by,
-                            effect_params=f.params_read, why_not=why_not)
+                            effect_params=f.params_read, why_not=why_not, effect_reads=f.facts_read)
 
     def derive_from_complaints(self, live: list[str]) -> None:
         """Each complaint is judged by the Code and landlord policy in force when it was made."""
@@ -313,7 +314,7 @@ class _CaseRun:
                     f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
                     change = REGISTRY[name].apply(self.states[el_id], f, args)
                     self.record(el_id, c, comp, "fired", change, subject=f"complaint {i + 1}",
-                                effect_params=f.params_read)
+                                effect_params=f.params_read, effect_reads=f.facts_read)
 
 
 def _for_assessment(rulesets: list[Ruleset]) -> list[Ruleset]:

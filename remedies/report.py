@@ -130,7 +130,8 @@ def render_text(a: dict) -> str:
     out.append(f"Total proposed: {_money(a['total'])}")
     treated = _offers_treated(a)
     if treated:
-        out.append(f"  {treated}; sums already paid may be deducted ({_money(a['deductible_if_paid'])} recorded as paid)")
+        out.append(f"  {treated}; what was already paid of them may be deducted (up to "
+                   f"{_money(a['deductible_if_paid'])}; {_money(a['recorded_as_paid'])} recorded as paid)")
     out.append("Orders:")
     for o in a["orders"] or [{"text": "none", "due_weeks": None, "elements": [], "id": ""}]:
         due = f"within {o['due_weeks']} weeks: " if o.get("due_weeks") else ""
@@ -176,6 +177,8 @@ def render_markdown(a: dict) -> str:
         out += _why(e, markdown=True)
     if a["evidence_warnings"]:
         out += ["", "## Evidence warnings"] + [f"- {w}" for w in a["evidence_warnings"]]
+    if a["notes"]:
+        out += ["", "## Notes"] + [f"- {n}" for n in a["notes"]]
     return "\n".join(out) + "\n"
 
 
@@ -211,12 +214,15 @@ def render_html(a: dict) -> str:
         parts += [f"<p>{e_(line[0].upper() + line[1:])}</p>" for line in lines]
         why = [t for t in e["trace"] if t["status"] in ("fired", "overridden")]
         parts.append("<ol>" + "".join(
-            f"<li><code>{e_(t['rule'])}</code> — {e_(t.get('changed') or 'overridden by ' + str(t.get('overridden_by')))}"
+            f"<li><code>{e_(t['rule'])}</code>{' (fallback)' if t.get('fallback') else ''} — "
+            f"{e_(t.get('changed') or 'overridden by ' + str(t.get('overridden_by')))}"
             f"<br><em>{e_(t['statement'])}</em> — {e_(t['citation']['source'])} [{e_(t['evidence'])}]</li>"
             for t in why) + "</ol>")
     if a["evidence_warnings"]:
         parts.append("<h2>Evidence warnings</h2><ul>" + "".join(f"<li>{e_(w)}</li>" for w in a["evidence_warnings"])
                      + "</ul>")
+    if a["notes"]:
+        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e_(n)}</li>" for n in a["notes"]) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

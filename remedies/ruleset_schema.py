@@ -19,7 +19,6 @@ EVIDENCE_NOTE = {
     "secondary": "from a secondary source (not read in the primary text)",
     "unverified": "UNVERIFIED recollection: not read in any source; check before relying on it",
 }
-STAGES = ("jurisdiction", "derive", "weigh", "finding", "compensation", "redress", "orders", "check")
 LEVELS = ("no_maladministration", "service_failure", "maladministration", "severe_maladministration")
 
 

@@ -20,7 +20,7 @@ from .effects import check_effect
 from .errors import InputError
 from .facts import Vocabulary
 from .observations import COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS, ELEMENT_FACTS, fact_names
-from .ruleset_schema import (EVIDENCE_NOTE, LEVELS, STAGES, Evidence, Fallback, Parameter, ParamValue,  # noqa: F401
+from .ruleset_schema import (EVIDENCE_NOTE, LEVELS, Evidence, Fallback, Parameter, ParamValue,  # noqa: F401
                              Resolved, Rule, RulesetFile, Scale, Source)
 from .yamlio import Document, load_file, parse_model
 

@@ -22,10 +22,6 @@ def bank_holiday(day: date) -> str | None:
     return _bank_holidays(day.year).get(day)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and bank_holiday(day) is None
-
-
 def working_days_between(start: date, end: date) -> tuple[int, list[date]]:
     """Working days after ``start`` up to and including ``end``, and the bank holidays skipped.
 

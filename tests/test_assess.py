@@ -176,3 +176,20 @@ def test_code_breaches_with_no_element_to_receive_them_are_noted(tmp_path, libra
     notes = assess_path(path, library)["notes"]
     assert any("CHC-stage1-late applies, but no element in jurisdiction has topic 'complaint_handling'" in n
                for n in notes)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_every_rendering_carries_the_notes(fmt, tmp_path, capsys):
+    path = tmp_path / "heat.yaml"
+    path.write_text("case: {reference: T, landlord: example-homes, decided_on: 2026-06-01}\n"
+                    "elements: [{id: heating, topic: heating_and_hot_water, failures: "
+                    "[{kind: loss_of_heating_and_hot_water, days: 10}]}]\n")
+    _, out, _ = run_cli(["assess", str(path), "--format", fmt], capsys)
+    assert "were not read in the primary text" in out and "no policy ruleset for landlord" in out
+    assert "(fallback)" in out
+
+
+def test_deductions_are_the_replaced_offers_not_known_unpaid(library):
+    a = assess_path(ROOT / "examples/202425093-clarion.yaml", library)
+    assert a["deductible_if_paid"] == 100 and a["recorded_as_paid"] == 0
+    assert a["payable_if_paid_offers_deducted"] == a["total"] - 100
