@@ -192,7 +192,7 @@ def cases(library: Library, landlords: list[str] | None = None, decided: tuple[d
         if first_made is not None:
             first = draw(first_made)
             on = draw(_date_in(max(low, first), max(high, first), anchors))
-            dates = [first, *[first + timedelta(days=d) for d in draw(st.lists(st.integers(0, 400), max_size=1))]]
+            dates = [first, *[min(on, first + timedelta(days=d)) for d in draw(st.lists(st.integers(0, 400), max_size=1))]]
         else:
             on = draw(decided_on)
             dates = [on - timedelta(days=d) for d in draw(st.lists(st.integers(0, 1200), max_size=2))]
@@ -202,7 +202,8 @@ def cases(library: Library, landlords: list[str] | None = None, decided: tuple[d
             "resident": _tidy({"vulnerabilities": draw(draws.vulnerabilities), "rent_arrears": draw(st.booleans()),
                                "agreed_to_offset": draw(st.booleans())}),
             "complaints": [_complaint(draw, d) for d in dates],
-            "elements": [draws.element(draw, el_id, [o for o in ids if o != el_id], on) for el_id in ids],
+            # an element's impact may be compensated under an earlier one only, so there is never a circle
+            "elements": [draws.element(draw, el_id, ids[:i], on) for i, el_id in enumerate(ids)],
         })
 
     return case()
