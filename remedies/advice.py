@@ -19,6 +19,7 @@ _OFFER_FACTS = {"offers", "offered", "paid", "offer_shortfall", "level", "findin
 
 
 def _leaves(cond: dict) -> list[dict]:
+    """Conditions that must each hold: an `any` group stays whole (unlike conditions.leaves)."""
     if "all" in cond:
         return [leaf for sub in cond["all"] for leaf in _leaves(sub)]
     return [cond]
@@ -45,7 +46,7 @@ def advise(run: Run, el_id: str) -> dict | None:
     needs: list[dict] = []
     rule_keys: list[str] = []
     for rs in run.rulesets:
-        on = run.as_of
+        on = run.figures_on(rs) if run.figures_on else run.as_of
         for rule in rs.spec.rules:
             name, args = effect_of(rule.then)
             if name != "redress" or args.get("outcome") != "reasonable_redress":

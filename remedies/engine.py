@@ -184,6 +184,7 @@ class Run:
     trace: dict[str, list[dict]]
     complaints: list[Observed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    figures_on: Callable[[Ruleset], date] | None = None  # the date each ruleset's figures were read at
 
 
 def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
@@ -397,4 +398,5 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
         for el_id in live:
             publish(run, el_id)
     run.run_stage("orders", ids)
-    return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes)
+    return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes,
+               run.dates_for(first_complaint_date(case)))
