@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from pathlib import Path
 from random import Random
 from typing import Any, Callable
 
-from hypothesis import HealthCheck, Phase, Verbosity, find, settings
+from hypothesis import HealthCheck, Phase, Verbosity, configuration, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
@@ -414,6 +415,16 @@ def _counterexample(v: Violation, assess: Assessor, landlords: list[str] | None,
 
 def run(library: Library, examples: int = 50, seed: int = 0, landlords: list[str] | None = None) -> list[Result]:
     """Every property, in the order of PROPERTIES, with at most one counterexample per dynamic one."""
+    # hypothesis keeps a cache under .hypothesis/ in the working directory: not in the user's folder
+    with tempfile.TemporaryDirectory(prefix="remedies-verify-") as home:
+        configuration.set_hypothesis_home_dir(home)
+        try:
+            return _run(library, examples, seed, landlords)
+        finally:
+            configuration.set_hypothesis_home_dir(None)  # back to hypothesis's default
+
+
+def _run(library: Library, examples: int, seed: int, landlords: list[str] | None) -> list[Result]:
     assess = Assessor(library)
     static = static_violations(library)
     results = [Result(prop, tuple(_counterexample(v, assess, landlords, examples, seed) if v.reach else v

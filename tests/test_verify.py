@@ -238,3 +238,9 @@ def test_a_generated_case_is_written_as_a_facts_file_that_assess_reads(tmp_path)
     (path,) = verifyreport.write(violation, tmp_path, 7)
     assert path.read_text().startswith("# Counterexample found by `remedies verify --seed 7` to the property 'totals'")
     assert facts.load(path, library.vocabulary).case.reference == "generated"
+
+
+def test_verify_leaves_nothing_in_the_working_directory(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(["verify", "--examples", "3"], capsys)
+    assert code == 0 and list(tmp_path.iterdir()) == []
