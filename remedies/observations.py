@@ -70,9 +70,20 @@ DRAFT_FACTS: dict[str, object] = {
 }
 
 
+SUBJECTS: dict[str, dict[str, object]] = {"element": ELEMENT_FACTS, "complaint": COMPLAINT_FACTS,
+                                          "draft": DRAFT_FACTS, "draft_element": DRAFT_ELEMENT_FACTS}
+
+
 def fact_names(vocab: Vocabulary) -> set[str]:
     """Every name a condition may use: the fixed facts plus one per vocabulary word."""
-    names = set(ELEMENT_FACTS) | set(COMPLAINT_FACTS) | set(DRAFT_FACTS) | set(DRAFT_ELEMENT_FACTS)
+    return set().union(*(subject_facts(subject, vocab) for subject in SUBJECTS))
+
+
+def subject_facts(subject: str, vocab: Vocabulary) -> set[str]:
+    """The names a rule about one kind of subject may read: a condition on any other never matches."""
+    if subject != "element":
+        return set(SUBJECTS[subject])
+    names = set(ELEMENT_FACTS)
     for kind in vocab.failure_kinds:
         names |= {f"failure__{kind}", f"failure__{kind}__measure"}
     names |= {f"impact__{w}" for w in vocab.impacts}

@@ -19,7 +19,7 @@ from . import conditions
 from .effects import check_effect
 from .errors import InputError
 from .facts import Vocabulary
-from .observations import COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS, ELEMENT_FACTS, fact_names
+from .observations import COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS, ELEMENT_FACTS, fact_names, subject_facts
 from .ruleset_schema import (EVIDENCE_NOTE, LEVELS, Evidence, Fallback, Parameter, ParamValue,  # noqa: F401
                              Resolved, Rule, RulesetFile, Scale, Source)
 from .yamlio import Document, load_file, parse_model
@@ -170,7 +170,7 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
         problems = [e for _, _, e in inverted_bands(r) + overlapping_values(r)]
         if strict and problems:
             raise problems[0]
-        _check(r, catalogue, types, loaded, vocab.topics)
+        _check(r, catalogue, types, loaded, vocab)
     return Library(loaded, vocab)
 
 
@@ -209,7 +209,7 @@ def _err(r: Ruleset, loc: tuple, message: str) -> InputError:
 
 
 def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list[Ruleset],
-           topics: frozenset[str]) -> None:
+           vocab: Vocabulary) -> None:
     """Cross-references a schema cannot see: sources, parameters, facts and their types, overrides, effects."""
     spec = r.spec
     source_ids = {s.id for s in spec.sources}
@@ -237,7 +237,8 @@ def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list
         if rule.source not in source_ids:
             raise _err(r, loc + ("source",), f"unknown source '{rule.source}'")
         try:
-            conditions.validate(rule.when, lambda f: f in catalogue, types.get, operands)
+            readable = subject_facts(rule.applies_to, vocab)
+            conditions.validate(rule.when, lambda f: f in readable, types.get, operands)
         except conditions.ConditionError as exc:
             raise _err(r, loc + ("when",), str(exc)) from None
         for pname in conditions.referenced_params(rule.when):
@@ -245,9 +246,9 @@ def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list
                 raise _err(r, loc + ("when",), f"unknown parameter '{pname}'")
         message = check_effect(rule.then, spec, catalogue, rule.stage)
         onto = rule.then.get("derive_failure", {}).get("onto") if isinstance(rule.then.get("derive_failure"), dict) else None
-        if not message and rule.applies_to == "complaint" and "derive_failure" in rule.then and onto not in topics:
+        if not message and rule.applies_to == "complaint" and "derive_failure" in rule.then and onto not in vocab.topics:
             message = (f"a complaint rule's derived failure needs 'onto', the topic of the element that receives "
-                       f"it; known topics: {', '.join(sorted(topics))}")
+                       f"it; known topics: {', '.join(sorted(vocab.topics))}")
         if message:
             raise _err(r, loc + ("then",), message)
         for target in rule.overrides:

@@ -178,3 +178,17 @@ def test_malformed_effect_arguments_are_load_errors(name, old, new, words, tmp_p
     assert any(new in p.read_text() for p in rules.rglob("*.yaml")), "the edit did not apply"
     code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
     assert_one_line_error(code, err, ".yaml:", words)
+
+
+def test_a_rule_reading_another_subjects_fact_is_a_load_error(tmp_path, capsys):
+    """An element rule reading a complaint's fact would load, match nothing, and never say so."""
+    rules = tmp_path / "rules"
+    for src in (ROOT / "rulesets").rglob("*.yaml"):
+        dest = rules / src.relative_to(ROOT / "rulesets")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(src.read_text())
+    target = rules / "ombudsman" / "remedies-guidance.yaml"
+    target.write_text(target.read_text().replace("when: {fact: failure__misleading_information, gte: 1}",
+                                                 "when: {fact: chased, gte: 1}"))
+    code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
+    assert_one_line_error(code, err, f"{target}:", "unknown fact 'chased'")
