@@ -20,6 +20,7 @@ from .yamlio import Document, load_file, parse_model
 
 Pounds = Annotated[StrictInt, Field(ge=0, le=1_000_000, description="whole pounds, never pence or floats")]
 Never = Literal["never"]
+MAX_COUNT = 1000  # an input bound against typos, not a guidance figure
 # Dates a complaint can plausibly carry; a bound keeps working-day counts finite and catches typos like 9999-12-31.
 Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
@@ -96,7 +97,7 @@ class Failure(_Facts):
     """Something the landlord did or failed to do, in the vocabulary's words."""
 
     kind: str
-    count: StrictInt = Field(1, ge=1, le=1000, description="how many times (e.g. contacts unanswered)")
+    count: StrictInt = Field(1, ge=1, le=MAX_COUNT, description="how many times (e.g. contacts unanswered)")
     from_: Day | None = Field(None, alias="from")
     to: Day | None = None
     days: StrictInt | None = Field(None, ge=0, le=36500, description="duration in days, where no dates are known")

@@ -108,17 +108,25 @@ def test_bad_as_of_date(capsys):
     assert code == 2 and "YYYY-MM-DD" in err
 
 
-def test_broken_ruleset_reports_file_and_line(tmp_path, capsys):
+def assess_with_edited_rules(tmp_path: Path, old: str, new: str, capsys) -> tuple[int, str, Path]:
+    """Assess a seed against a copy of the shipped rulesets with one edit; return the edited file."""
     rules = tmp_path / "rules"
-    rules.mkdir()
+    edited = None
     for src in (ROOT / "rulesets").rglob("*.yaml"):
         dest = rules / src.relative_to(ROOT / "rulesets")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(src.read_text())
-    target = rules / "ombudsman" / "remedies-guidance.yaml"
-    target.write_text(target.read_text().replace("when: {fact: failure__misleading_information, gte: 1}",
-                                                 "when: {fact: failure__misleading_informaton, gte: 1}"))
+        text = src.read_text()
+        if edited is None and old in text:
+            text, edited = text.replace(old, new, 1), dest
+        dest.write_text(text)
+    assert edited is not None, "the edit did not apply"
     code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
+    return code, err, edited
+
+
+def test_broken_ruleset_reports_file_and_line(tmp_path, capsys):
+    code, err, target = assess_with_edited_rules(tmp_path, "when: {fact: failure__misleading_information, gte: 1}",
+                                                 "when: {fact: failure__misleading_informaton, gte: 1}", capsys)
     assert_one_line_error(code, err, f"{target}:", "unknown fact 'failure__misleading_informaton'")
 
 
@@ -169,26 +177,12 @@ RULE_EDITS = [
 
 @pytest.mark.parametrize("name, old, new, words", RULE_EDITS, ids=[e[0] for e in RULE_EDITS])
 def test_malformed_effect_arguments_are_load_errors(name, old, new, words, tmp_path, capsys):
-    rules = tmp_path / "rules"
-    for src in (ROOT / "rulesets").rglob("*.yaml"):
-        dest = rules / src.relative_to(ROOT / "rulesets")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        text = src.read_text()
-        dest.write_text(text.replace(old, new, 1) if old in text else text)
-    assert any(new in p.read_text() for p in rules.rglob("*.yaml")), "the edit did not apply"
-    code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
-    assert_one_line_error(code, err, ".yaml:", words)
+    code, err, target = assess_with_edited_rules(tmp_path, old, new, capsys)
+    assert_one_line_error(code, err, f"{target}:", words)
 
 
 def test_a_rule_reading_another_subjects_fact_is_a_load_error(tmp_path, capsys):
     """An element rule reading a complaint's fact would load, match nothing, and never say so."""
-    rules = tmp_path / "rules"
-    for src in (ROOT / "rulesets").rglob("*.yaml"):
-        dest = rules / src.relative_to(ROOT / "rulesets")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(src.read_text())
-    target = rules / "ombudsman" / "remedies-guidance.yaml"
-    target.write_text(target.read_text().replace("when: {fact: failure__misleading_information, gte: 1}",
-                                                 "when: {fact: chased, gte: 1}"))
-    code, err = run(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--rulesets", str(rules)], capsys)
+    code, err, target = assess_with_edited_rules(tmp_path, "when: {fact: failure__misleading_information, gte: 1}",
+                                                 "when: {fact: chased, gte: 1}", capsys)
     assert_one_line_error(code, err, f"{target}:", "unknown fact 'chased'")
