@@ -151,6 +151,22 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default answers this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@rulesets_option
+def serve(host: str, port: int, ruleset_dirs: tuple[Path, ...]) -> None:
+    """Serve the engine over HTTP as JSON: POST /assess, POST /check, GET /rulesets,
+    GET /schema/{facts|draft|ruleset}, GET /health. Rulesets are loaded once, at start."""
+    import uvicorn
+
+    from .serve.app import create_app
+
+    app = create_app(_library(ruleset_dirs))
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
 @cli.group(name="rulesets")
 def rulesets_group() -> None:
     """What rulesets are loaded, in force when, from which source."""
@@ -162,17 +178,7 @@ def rulesets_group() -> None:
 @rulesets_option
 def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
     """List loaded rulesets (optionally those in force on a date)."""
-    library = _library(ruleset_dirs)
-    rows = []
-    for r in library.rulesets:
-        if as_of and not r.in_force(as_of):
-            continue
-        s = r.spec
-        rows.append({"id": r.id, "kind": s.kind, "title": s.title, "version": s.version,
-                     "landlord": s.landlord, "effective_from": s.effective_from.isoformat(),
-                     "effective_to": s.effective_to.isoformat() if s.effective_to else None,
-                     "selected_by": s.in_force_by, "rules": len(s.rules), "parameters": len(s.parameters),
-                     "evidence": sorted({src.evidence for src in s.sources}), "sha256": r.digest})
+    rows = rulesets.listing(_library(ruleset_dirs), as_of)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

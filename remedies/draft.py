@@ -185,7 +185,12 @@ def _cross_check(doc: Document, spec: DraftFile, case: Case | None, vocab: Vocab
 
 def load(path: str | Path, vocab: Vocabulary) -> Draft:
     """Load and validate a draft determination, and its facts where it names them."""
-    doc = load_file(path)
+    return from_document(load_file(path), vocab, Path(path).parent)
+
+
+def from_document(doc: Document, vocab: Vocabulary, base: Path | None) -> Draft:
+    """Validate a parsed draft; facts named by path are read relative to ``base``, refused where it is None
+    (a draft sent to `remedies serve` must carry its facts inline: the service reads no files it is told to)."""
     if not isinstance(doc.data, dict):
         raise InputError("a draft file must be a mapping with 'reference', 'landlord', 'determined_on' and "
                          "'elements'", file=doc.path, line=1)
@@ -193,7 +198,9 @@ def load(path: str | Path, vocab: Vocabulary) -> Draft:
     case: Case | None = None
     source: str | None = None
     if isinstance(spec.facts, str):
-        facts_path = Path(path).parent / spec.facts
+        if base is None:
+            raise _error(doc, ("facts",), "give the facts inline: a draft sent to the service cannot name a file")
+        facts_path = base / spec.facts
         if not facts_path.is_file():
             raise _error(doc, ("facts",), f"no facts file '{spec.facts}' (looked for {facts_path})")
         case, source = load_facts(facts_path, vocab), str(facts_path)

@@ -245,7 +245,11 @@ def check_vocabulary(doc: Document, case: Case, vocab: Vocabulary) -> None:
 
 def load(path: str | Path, vocab: Vocabulary) -> Case:
     """Load, validate and vocabulary-check one facts file."""
-    doc = load_file(path)
+    return from_document(load_file(path), vocab)
+
+
+def from_document(doc: Document, vocab: Vocabulary) -> Case:
+    """Validate and vocabulary-check parsed facts (a file, or a request body for `remedies serve`)."""
     if not isinstance(doc.data, dict):
         raise InputError("a facts file must be a mapping with 'case' and 'elements'", file=doc.path, line=1)
     case = parse_model(doc, Case)

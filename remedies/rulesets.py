@@ -106,6 +106,21 @@ class Library:
         return out
 
 
+def listing(library: Library, as_of: date | None = None) -> list[dict]:
+    """One row per loaded ruleset (optionally those in force on ``as_of``): `rulesets list` and GET /rulesets."""
+    rows = []
+    for r in library.rulesets:
+        if as_of and not r.in_force(as_of):
+            continue
+        s = r.spec
+        rows.append({"id": r.id, "kind": s.kind, "title": s.title, "version": s.version,
+                     "landlord": s.landlord, "effective_from": s.effective_from.isoformat(),
+                     "effective_to": s.effective_to.isoformat() if s.effective_to else None,
+                     "selected_by": s.in_force_by, "rules": len(s.rules), "parameters": len(s.parameters),
+                     "evidence": sorted({src.evidence for src in s.sources}), "sha256": r.digest})
+    return rows
+
+
 VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies")
 
 
