@@ -17,6 +17,8 @@ from typing import Callable
 import click
 
 from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets
+from .batch import progress
+from .batch.summary import SUMMARIES
 from .errors import RemediesError
 
 EXIT_BAD_INPUT = 2
@@ -36,15 +38,20 @@ def _library(dirs: tuple[Path, ...]) -> rulesets.Library:
     return rulesets.load(list(dirs) or None)
 
 
+def _check_writable(output: Path, force: bool) -> None:
+    """Refuse a directory, or an existing file without --force, before any work is done."""
+    if output.is_dir():
+        raise RemediesError("is a directory; name a file to write", file=str(output))
+    if output.exists() and not force:
+        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+
+
 def _write(text: str, output: Path | None, force: bool) -> None:
     """Print, or write to a new file; never overwrite a user's file without --force."""
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.is_dir():
-        raise RemediesError("is a directory; name a file to write", file=str(output))
-    if output.exists() and not force:
-        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+    _check_writable(output, force)
     try:
         fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
     except OSError as exc:
@@ -78,29 +85,65 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@format_option
+@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FACTS...")
+@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default=None,
+              help="The full assessment of each case [default: text; for several files on a terminal, "
+                   "--summary table].")
+@click.option("--summary", type=click.Choice(SUMMARIES), default=None,
+              help="One row per element (case, landlord, element, topic, finding, amount, band, landlord offer, "
+                   "redress outcome, total, warnings) instead of the full assessments.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes [default: the cores available]; output is the same for any N.")
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE",
               help="Judge by the guidance in force on this date (default: the case's decided_on).")
 @rulesets_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
-def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_dirs: tuple[Path, ...],
-           output: Path | None, force: bool) -> None:
-    """Propose findings, sums and orders for the complaint(s) in FACTS_FILES."""
+def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, jobs: int | None,
+           as_of: date | None, ruleset_dirs: tuple[Path, ...], output: Path | None, force: bool) -> None:
+    """Propose findings, sums and orders for the complaint(s) in FACTS: files, or directories
+    searched recursively for *.yaml (YAML there that is clearly a ruleset, a draft or a test case
+    is skipped, with a note).
+
+    Every file is assessed even if others are bad; each bad file is one line on stderr and the
+    exit code is then 2.
+    """
+    from .batch import inputs, runner
+    from .batch.output import Sink
+
+    if fmt and summary:
+        raise click.UsageError("--format and --summary are alternatives: give one")
+    sources = inputs.expand(list(facts_files))
+    if not fmt and not summary and len(sources) > 1 and output is None and sys.stdout.isatty():
+        summary = "table"
+    if output is not None:
+        _check_writable(output, force)
     library = _library(ruleset_dirs)
-    results = []
-    for path in facts_files:
-        case = facts.load(path, library.vocabulary)
-        try:
-            results.append(assessment.build(engine.assess(case, library, as_of)))
-        except RemediesError as exc:  # say which of several files could not be assessed
-            raise type(exc)(exc.message, file=exc.file or str(path), line=exc.line, field=exc.field) from None
-    if fmt == "json":
-        text = report.render_json(results[0] if len(results) == 1 else results)  # type: ignore[arg-type]
-    else:
-        text = "\n".join(report.render(a, fmt) for a in results)
-    _write(text, output, force)
+    job = runner.Job(ruleset_dirs, as_of, fmt or "text", summary)
+    sink = Sink(job, single=len(sources) == 1, stream=None if output else sys.stdout)
+    bad = internal = skipped = 0
+    with progress.bar(len(sources), "assessing") as advance:
+        for outcome in runner.run(sources, job, library, jobs or runner.default_jobs()):
+            advance(1)
+            if outcome.status == "ok":
+                sink.add(outcome)
+            elif outcome.status == "skipped":
+                skipped += 1
+            else:
+                bad += outcome.status == "bad"
+                internal += outcome.status == "internal"
+                click.echo(f"remedies: {'error: ' if outcome.status == 'bad' else ''}{outcome.message}", err=True)
+    text = sink.close()
+    if output is not None:
+        _write(text, output, force)
+    if skipped:
+        click.echo(f"remedies: note: skipped {skipped} YAML file{'s' if skipped > 1 else ''} found in the "
+                   f"directories given that {'are' if skipped > 1 else 'is'} not facts (rulesets, drafts, "
+                   f"test cases: no case: mapping, and kind:, determined_on:, expect: or facts:)", err=True)
+    if not sink.count and not bad and not internal:
+        raise RemediesError("no facts files among the paths given")
+    if internal or bad:
+        raise click.exceptions.Exit(EXIT_INTERNAL if internal else EXIT_BAD_INPUT)
 
 
 @cli.command(name="check")
@@ -144,7 +187,8 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
 
     paths, landlords = verify.selection(list(ruleset_files))
     library = rulesets.load(paths, strict=False)
-    results = verify.run(library, examples, seed, landlords)
+    with progress.bar(len(verify.STATIC) + len(verify.DYNAMIC), "verifying") as advance:
+        results = verify.run(library, examples, seed, landlords, advance)
     text, ok = verifyreport.render(results, out_dir, seed, examples, len(library.rulesets), paths, landlords)
     click.echo(text, nl=False)
     if not ok:
