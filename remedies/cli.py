@@ -19,6 +19,7 @@ import click
 from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets
 from .batch import progress
 from .batch.summary import SUMMARIES
+from .assessment import TRACE_LEVELS
 from .errors import RemediesError
 
 EXIT_BAD_INPUT = 2
@@ -92,6 +93,9 @@ def cli() -> None:
 @click.option("--summary", type=click.Choice(SUMMARIES), default=None,
               help="One row per element (case, landlord, element, topic, finding, amount, band, landlord offer, "
                    "redress outcome, total, warnings) instead of the full assessments.")
+@click.option("--trace", type=click.Choice(TRACE_LEVELS), default="fired", show_default=True,
+              help="fired: the rules that fired or changed something, and per decision the rule that came nearest "
+                   "to firing and what it missed; full: every rule considered; none: no trace.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes [default: the cores available]; output is the same for any N.")
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE",
@@ -99,7 +103,7 @@ def cli() -> None:
 @rulesets_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
-def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, jobs: int | None,
+def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, trace: str, jobs: int | None,
            as_of: date | None, ruleset_dirs: tuple[Path, ...], output: Path | None, force: bool) -> None:
     """Propose findings, sums and orders for the complaint(s) in FACTS: files, or directories
     searched recursively for *.yaml (YAML there that is clearly a ruleset, a draft or a test case
@@ -119,7 +123,7 @@ def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, 
     if output is not None:
         _check_writable(output, force)
     library = _library(ruleset_dirs)
-    job = runner.Job(ruleset_dirs, as_of, fmt or "text", summary)
+    job = runner.Job(ruleset_dirs, as_of, fmt or "text", summary, trace)
     sink = Sink(job, single=len(sources) == 1, stream=None if output else sys.stdout)
     bad = internal = skipped = 0
     with progress.bar(len(sources), "assessing") as advance:

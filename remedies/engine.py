@@ -173,6 +173,25 @@ MATCHERS = {"durable": match_durable, "reference": match_reference}
 
 
 @dataclass
+class Quiet:
+    """A rule considered that did not fire, kept cheap: its trace entry is built only if a trace level shows it."""
+
+    rule: CompiledRule
+    facts: dict          # the facts as the stage saw them (later stages add to the live dict)
+    explain: dict[str, str]
+    subject: str | None
+    fallback: str | None
+
+    def entry(self, miss: dict | None = None) -> dict:
+        e = _entry(self.rule, self.facts, self.explain, "not_applicable", subject=self.subject)
+        if self.fallback:
+            e["fallback"] = self.fallback
+        if miss:
+            e["nearest_miss"] = miss
+        return e
+
+
+@dataclass
 class Run:
     """Everything the stages produced for a case, before rendering."""
 
@@ -181,7 +200,7 @@ class Run:
     rulesets: list[Ruleset]
     states: dict[str, ElementState]
     facts: dict[str, Observed]
-    trace: dict[str, list[dict]]
+    trace: dict[str, list[dict | Quiet]]  # in rule order: entries of rules that fired or changed something, and Quiet ones
     complaints: list[Observed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     figures_on: Callable[[Ruleset], date] | None = None  # the date each ruleset's figures were read at
@@ -244,9 +263,14 @@ class _CaseRun:
     match: Callable[[CompiledStage, list[dict]], list[tuple[str, int]]]
     observed: dict[str, Observed]
     states: dict[str, ElementState]
-    trace: dict[str, list[dict]]
+    trace: dict[str, list[dict | Quiet]]
     complaints: list[Observed]
     notes: list[str]
+
+    def quiet(self, el_id: str, c: CompiledRule, facts: dict, explain: dict[str, str],
+              subject: str | None = None) -> None:
+        fallback = self.fallbacks[c.ruleset.id][2] if c.ruleset.id in self.fallbacks else None
+        self.trace[el_id].append(Quiet(c, facts, explain, subject, fallback))
 
     def dates_for(self, made_on: date | None) -> Callable[[Ruleset], date]:
         """The date that selects each ruleset's figures: its fallback's last day, the complaint's or the decision's."""
@@ -273,6 +297,7 @@ class _CaseRun:
         hits = self.match(compiled, [self.observed[i].facts for i in ids])
         for idx, el_id in enumerate(ids):
             obs = self.observed[el_id]
+            seen = dict(obs.facts)  # what this stage read, for the rules that did not fire
             fired = {key for key, j in hits if j == idx}
             firings = [(c, Firing(c.key, c.ruleset.id, c.rule, obs.facts, c.param))
                        for c in compiled.rules if c.key in fired]
@@ -281,6 +306,9 @@ class _CaseRun:
             for c in compiled.rules:
                 f = done.get(c.key)
                 if f is None:
+                    if not c.missing:
+                        self.quiet(el_id, c, seen, obs.explain)
+                        continue
                     self.record(el_id, c, obs, "not_applicable")
                     continue
                 why_not = None
@@ -310,7 +338,10 @@ class _CaseRun:
                                       f"topic '{args['onto']}' to receive it")
                 for el_id in receivers:
                     if c.key not in hits:
-                        self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
+                        if c.missing:
+                            self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
+                        else:
+                            self.quiet(el_id, c, comp.facts, comp.explain, subject=f"complaint {i + 1}")
                         continue
                     f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
                     change = REGISTRY[name].apply(self.states[el_id], f, args)

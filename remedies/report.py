@@ -100,6 +100,12 @@ def _why(e: dict, markdown: bool) -> list[str]:
     return lines
 
 
+def _why_not(e: dict) -> list[str]:
+    """For each decision, the rule that came nearest to firing and what it missed."""
+    return [f"      [{t['stage']}] nearest not to apply: {t['rule']} ({t['nearest_miss']['decision']}): "
+            + "; ".join(t["nearest_miss"]["unmet"]) for t in e["trace"] if t.get("nearest_miss")]
+
+
 def render_text(a: dict) -> str:
     out = [f"remedies {a['engine']['version']} — PROPOSAL, not a determination",
            f"Case {a['case']['reference']} · landlord {a['case']['landlord']} · as of {a['as_of']}",
@@ -124,8 +130,13 @@ def render_text(a: dict) -> str:
             out.append(f"   ! rests on {w}")
         out.append("   Why:")
         out.extend(_why(e, markdown=False))
-        quiet = sum(1 for t in e["trace"] if t["status"] not in ("fired", "overridden"))
-        out.append(f"      ({quiet} other rules considered did not apply; --format json lists each with the facts it read)")
+        out.extend(_why_not(e))
+        if a.get("trace_level") == "none":
+            out.append(f"      ({e['rules_considered']} rules considered; no trace kept: --trace none)")
+        else:
+            quiet = e["rules_considered"] - sum(1 for t in e["trace"] if t["status"] in ("fired", "overridden"))
+            out.append(f"      ({quiet} other rules considered did not apply; --trace full --format json lists "
+                       f"each with the facts it read)")
         out.append("")
     out.append(f"Total proposed: {_money(a['total'])}")
     treated = _offers_treated(a)

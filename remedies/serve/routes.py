@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
+from ..assessment import TRACE_LEVELS
 from ..errors import RemediesError
 from ..yamlio import MAX_BYTES
 from . import work
@@ -81,8 +82,11 @@ def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Endpoint:
 async def assess(request: Request) -> Response:
     state: Any = request.app.state
     as_of = _as_of(request)
+    trace = request.query_params.get("trace", "fired")
+    if trace not in TRACE_LEVELS:
+        raise RemediesError(f"trace: '{trace}' is not one of {', '.join(TRACE_LEVELS)}")
     doc = work.parse(await _body(request))
-    return _json(await state.engine.run(work.assess, doc, state.library, as_of))
+    return _json(await state.engine.run(work.assess, doc, state.library, as_of, trace))
 
 
 async def check_draft(request: Request) -> Response:

@@ -24,10 +24,10 @@ def parse(text: str) -> Document:
         raise BadBody(exc.message, file=exc.file, line=exc.line, field=exc.field) from None
 
 
-def assess(doc: Document, library: rulesets.Library, as_of: date | None) -> str:
+def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str) -> str:
     """The assessment JSON, byte for byte what `remedies assess --format json` prints."""
     case = facts.from_document(doc, library.vocabulary)
-    return report.render_json(assessment.build(engine.assess(case, library, as_of)))
+    return report.render_json(assessment.build(engine.assess(case, library, as_of), trace))
 
 
 def check_draft(doc: Document, library: rulesets.Library) -> str:
