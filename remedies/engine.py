@@ -9,14 +9,17 @@ applied in rule order with the combination declared in ``effects.REGISTRY``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from . import conditions
@@ -28,16 +31,13 @@ from .rulesets import Library, Resolved, Rule, Ruleset
 
 
 class _Host(durable_engine.Host):
-    """One durable host per process: named actions, no background timer threads."""
-
-    def __init__(self) -> None:
-        self.sink: list[tuple[str, dict]] = []
-        super().__init__()
+    """One durable host per process, without background timer threads. Rules are matched by durable's C
+    core; matches are read straight from it (see ``match_durable``), so actions are never dispatched."""
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
-        def record(c: Any) -> None:
-            self.sink.append((action_name, dict(c.m._d)))
-        return record
+        def unused(c: Any) -> None:
+            return None
+        return unused
 
     def _run(self) -> None:  # durable's timer/dispatch threads are not needed for facts
         return None
@@ -90,9 +90,46 @@ def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
     return param
 
 
+_STAGES: OrderedDict[tuple, tuple[list[Ruleset], CompiledStage]] = OrderedDict()
+_BOUNDS: dict[int, tuple[Ruleset, list[date], dict[int, bool]]] = {}
+MAX_STAGES_KEPT = 512  # compiled stages kept per process (a caseload needs a few dozen)
+
+
+def _epoch(rs: Ruleset, on: date) -> object:
+    """What decides how ``rs`` compiles on ``on``: the span between two of its figures' dates, in which every
+    parameter resolves to the same value; the date itself where a figure is missing (its message names it)."""
+    held = _BOUNDS.get(id(rs))
+    if held is None or held[0] is not rs:
+        edges = {v.from_ for p in rs.spec.parameters.values() for v in p.values}
+        edges |= {v.to + timedelta(days=1) for p in rs.spec.parameters.values() for v in p.values if v.to}
+        held = _BOUNDS[id(rs)] = (rs, sorted(edges), {})
+    _, edges, complete = held
+    span = bisect.bisect_right(edges, on)
+    if span not in complete:
+        complete[span] = all(rs.param(name, on) is not None for name in rs.spec.parameters)
+    return span if complete[span] else on
+
+
 def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
                   applies_to: str = "element") -> CompiledStage:
-    """Compile one stage's rules, with parameters fixed at the dates that select them."""
+    """Compile one stage's rules, with parameters fixed at the dates that select them; compiled once per
+    process for each set of rulesets and spans of in-force figures, then reused."""
+    key = (stage, applies_to, tuple((id(rs), _epoch(rs, dates(rs))) for rs in rulesets))
+    with _LOCK:
+        hit = _STAGES.get(key)
+        if hit is not None:
+            _STAGES.move_to_end(key)
+            return hit[1]
+    compiled_stage = _compile_stage(stage, rulesets, dates, applies_to)
+    with _LOCK:
+        _STAGES[key] = (list(rulesets), compiled_stage)  # holding the rulesets keeps their ids unique
+        while len(_STAGES) > MAX_STAGES_KEPT:
+            _STAGES.popitem(last=False)
+    return compiled_stage
+
+
+def _compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
+                   applies_to: str) -> CompiledStage:
     compiled: list[CompiledRule] = []
     for rs in rulesets:
         param = _resolver(rs, dates(rs))
@@ -134,32 +171,36 @@ def _register(stage: CompiledStage) -> None:
 
 
 def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
-    """(rule key, index of fact) for every match, found by durable_rules."""
+    """(rule key, index of fact) for every match, found by durable_rules.
+
+    All of a case's facts for the stage go to durable's C core in one ``assert_facts`` on a fresh
+    session; the matches are then taken one by one from its action queue (what durable's Python
+    dispatcher does, without building a closure and re-serialising the state for each).
+    """
     if not stage.definition:
         return []
     _register(stage)
-    host = _host()
+    handle = _host().get_ruleset(stage.name)._handle
     sid = f"case-{next(_SESSIONS)}"
+    payloads = [{"sid": sid, "subject": _SESSION_RULE}]
+    for index, fact in enumerate(facts):
+        # only what the stage's conditions read: durable_rules refuses facts with too many keys
+        payload = {k: fact[k] for k in stage.reads | {"subject"} if k in fact}
+        payload.update(sid=sid, _index=index)
+        payloads.append(payload)
     out: list[tuple[str, int]] = []
     with _LOCK:
-        host.sink.clear()
         try:
-            host.assert_fact(stage.name, {"sid": sid, "subject": _SESSION_RULE})
-            for index, fact in enumerate(facts):
-                # only what the stage's conditions read: durable_rules refuses facts with too many keys
-                payload = {k: fact[k] for k in stage.reads | {"subject"} if k in fact}
-                payload.update(sid=sid, _index=index)
-                try:
-                    state = host.assert_fact(stage.name, payload)
-                except durable_engine.MessageNotHandledException:
-                    continue
-                if isinstance(state, dict) and state.get("exception"):
-                    raise EngineError(f"durable_rules action failed in stage {stage.stage}: "
-                                      f"{str(state['exception']).splitlines()[0][:200]}")
-            out = [(key, int(m["_index"])) for key, m in host.sink if key != _SESSION_RULE]
+            _, state = durable_rules_engine.assert_facts(handle, json.dumps(payloads, ensure_ascii=False))
+            started = durable_rules_engine.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message:
+                ((key, match),) = json.loads(message).items()
+                if key != _SESSION_RULE:
+                    out.append((key, int(match["m"]["_index"])))
+                message = durable_rules_engine.complete_and_start_action(handle, state)
         finally:
-            host.sink.clear()
-            host.delete_state(stage.name, sid)
+            durable_rules_engine.delete_state(handle, sid)
     return out
 
 
