@@ -23,7 +23,7 @@ ELEMENT_FACTS: dict[str, object] = {
     "jurisdiction__not_raised_with_landlord": False, "jurisdiction__out_of_time": False,
     "jurisdiction__court_proceedings": False,
     "jurisdiction__rent_or_service_charge_level": False,
-    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0,
+    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0, "complaints_known": 0,
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
     # the landlord's redress: extents are no/partly/fully/unknown, yes-no judgements yes/no/unknown
     "acknowledged": "unknown", "apologised": "unknown", "put_right": "unknown", "learning_shown": "unknown",
@@ -35,6 +35,8 @@ ELEMENT_FACTS: dict[str, object] = {
     "excluded": False, "points": 0, "level": "", "proposed_amount": 0, "offer_shortfall": 0,
     "offer_over_band_top": 0,
     "finding": "", "amount": 0,
+    # for elements judged after the others (vocabulary `assessed_last`): what the others were found
+    "others_maladministration": 0, "others_severe": 0,
 }
 COMPLAINT_FACTS: dict[str, object] = {
     "subject": "complaint", "complaint": 0,
@@ -134,6 +136,7 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "jurisdiction__court_proceedings": j.court_proceedings,
         "jurisdiction__rent_or_service_charge_level": j.rent_or_service_charge_level,
         "impacts": len(set(el.impacts)), "vulnerable": bool(case.resident.vulnerabilities),
+        "complaints_known": len(case.complaints),
         "impact_compensated_elsewhere": el.impact_compensated_under is not None,
         "rent_arrears": case.resident.rent_arrears, "agreed_to_offset": case.resident.agreed_to_offset,
         "acknowledged": el.redress.acknowledged, "apologised": _yes_no(el.redress.apologised),
