@@ -121,7 +121,8 @@ def listing(library: Library, as_of: date | None = None) -> list[dict]:
     return rows
 
 
-VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies")
+VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies", "mitigations",
+              "assessed_last")
 
 
 def _fact_types(vocab: Vocabulary) -> dict[str, type]:

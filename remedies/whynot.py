@@ -41,10 +41,10 @@ def describe(leaf: dict, fact: dict) -> str:
         op = _SHOWN[key]
     else:
         name, value, op = key, body, "="
-    return f"{name} = {_show(fact.get(name))}, needs {op} {_show(value)}"
+    return f"{name} = {show(fact.get(name))}, needs {op} {show(value)}"
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
     if value is None:
         return "null"
     if value == "":
