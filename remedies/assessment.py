@@ -100,7 +100,7 @@ def _element(run: Run, el_id: str, level: str) -> dict:
         "orders": [o["id"] for o in st.orders],
         "recommendations": [r["id"] for r in st.recommendations],
         "evidence_warnings": evidence,
-        "rules_considered": len(items),
+        "rules_considered": len(items) + run.quiet_dropped.get(el_id, 0),
         "trace": _trace(items, level),
     }
 
@@ -153,7 +153,10 @@ def _orders(run: Run, elements: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def build(run: Run, trace: str = "fired") -> dict:
-    """The assessment as a plain dict, in a fixed key order, with the trace at the level asked for."""
+    """The assessment as a plain dict, in a fixed key order, with the trace at the level asked for
+    (`none` only, for a run made without ``keep_quiet``)."""
+    if run.quiet_dropped and trace != "none":
+        raise ValueError("a run made without keep_quiet has only a trace at level 'none'")
     elements = [_element(run, el.id, trace) for el in run.case.elements]
     orders, recommendations = _orders(run, elements)
     total = sum(e["amount"] for e in elements)

@@ -39,7 +39,7 @@ Paragraph = Annotated[str, Field(pattern=r"^\d{1,3}(\([a-z]{1,3}\))?$", max_leng
 
 
 class _Draft(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Sum(_Draft):

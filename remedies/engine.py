@@ -13,6 +13,7 @@ import bisect
 import hashlib
 import itertools
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -80,34 +81,45 @@ class CompiledStage:
     reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
 
 
-def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
-    def param(name: str) -> Resolved:
-        r = ruleset.param(name, on)
-        if r is None:
-            raise EngineError(f"parameter '{name}' of ruleset '{ruleset.id}' has no value in force on {on}",
-                              file=ruleset.path)
-        return r
-    return param
-
-
 _STAGES: OrderedDict[tuple, tuple[list[Ruleset], CompiledStage]] = OrderedDict()
-_BOUNDS: dict[int, tuple[Ruleset, list[date], dict[int, bool]]] = {}
+_BOUNDS: dict[int, tuple[Ruleset, list[date]]] = {}
 MAX_STAGES_KEPT = 512  # compiled stages kept per process (a caseload needs a few dozen)
 
 
-def _epoch(rs: Ruleset, on: date) -> object:
-    """What decides how ``rs`` compiles on ``on``: the span between two of its figures' dates, in which every
-    parameter resolves to the same value; the date itself where a figure is missing (its message names it)."""
+def _edges(rs: Ruleset) -> list[date]:
+    """The dates on which any of ``rs``'s figures starts or stops being in force, in order."""
     held = _BOUNDS.get(id(rs))
     if held is None or held[0] is not rs:
         edges = {v.from_ for p in rs.spec.parameters.values() for v in p.values}
         edges |= {v.to + timedelta(days=1) for p in rs.spec.parameters.values() for v in p.values if v.to}
-        held = _BOUNDS[id(rs)] = (rs, sorted(edges), {})
-    _, edges, complete = held
-    span = bisect.bisect_right(edges, on)
-    if span not in complete:
-        complete[span] = all(rs.param(name, on) is not None for name in rs.spec.parameters)
-    return span if complete[span] else on
+        held = _BOUNDS[id(rs)] = (rs, sorted(edges))
+    return held[1]
+
+
+def _epoch(rs: Ruleset, on: date) -> int:
+    """The span between two of ``rs``'s figure dates that holds ``on``: on every date of it every
+    parameter resolves alike, so the rules compile alike."""
+    return bisect.bisect_right(_edges(rs), on)
+
+
+def _span(rs: Ruleset, on: date) -> str:
+    """The span holding ``on``, in words: a missing figure is missing for all of it."""
+    edges, i = _edges(rs), _epoch(rs, on)
+    first = edges[i - 1] if i > 0 else None
+    last = edges[i] - timedelta(days=1) if i < len(edges) else None
+    if first and last:
+        return f"from {first} to {last}"
+    return f"from {first} on" if first else f"up to {last}" if last else "on any date"
+
+
+def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
+    def param(name: str) -> Resolved:
+        r = ruleset.param(name, on)
+        if r is None:
+            raise EngineError(f"parameter '{name}' of ruleset '{ruleset.id}' has no value in force "
+                              f"{_span(ruleset, on)}", file=ruleset.path)
+        return r
+    return param
 
 
 def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
@@ -170,6 +182,10 @@ def _register(stage: CompiledStage) -> None:
             _REGISTERED.add(stage.name)
 
 
+# durable's message for a match: {"RULE":{"m":{"_index": N, ...}}} (rule keys are ruleset/rule ids)
+_MATCH_HEAD = re.compile(r'\{"([^"\\]+)":\s*\{"m":\s*\{"_index":\s*(\d+)\s*,')
+
+
 def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
     """(rule key, index of fact) for every match, found by durable_rules.
 
@@ -182,11 +198,12 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
     _register(stage)
     handle = _host().get_ruleset(stage.name)._handle
     sid = f"case-{next(_SESSIONS)}"
-    payloads = [{"sid": sid, "subject": _SESSION_RULE}]
+    payloads: list[dict] = [{"sid": sid, "subject": _SESSION_RULE}]
     for index, fact in enumerate(facts):
-        # only what the stage's conditions read: durable_rules refuses facts with too many keys
-        payload = {k: fact[k] for k in stage.reads | {"subject"} if k in fact}
-        payload.update(sid=sid, _index=index)
+        # only what the stage's conditions read (durable_rules refuses facts with too many keys); the index
+        # first, so that a match is read from the head of durable's message without parsing all of it
+        payload: dict = {"_index": index, "sid": sid}
+        payload.update((k, fact[k]) for k in stage.reads | {"subject"} if k in fact)
         payloads.append(payload)
     out: list[tuple[str, int]] = []
     with _LOCK:
@@ -195,9 +212,13 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
             started = durable_rules_engine.start_action_for_state(handle, state)
             message = started[1] if started else None
             while message:
-                ((key, match),) = json.loads(message).items()
-                if key != _SESSION_RULE:
-                    out.append((key, int(match["m"]["_index"])))
+                head = _MATCH_HEAD.match(message)
+                if head:
+                    out.append((head[1], int(head[2])))
+                else:
+                    ((key, match),) = json.loads(message).items()
+                    if key != _SESSION_RULE:
+                        out.append((key, int(match["m"]["_index"])))
                 message = durable_rules_engine.complete_and_start_action(handle, state)
         finally:
             durable_rules_engine.delete_state(handle, sid)
@@ -245,6 +266,7 @@ class Run:
     complaints: list[Observed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     figures_on: Callable[[Ruleset], date] | None = None  # the date each ruleset's figures were read at
+    quiet_dropped: dict[str, int] = field(default_factory=dict)  # rules that did not fire, not kept (keep_quiet off)
 
 
 def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
@@ -307,9 +329,14 @@ class _CaseRun:
     trace: dict[str, list[dict | Quiet]]
     complaints: list[Observed]
     notes: list[str]
+    keep_quiet: bool = True
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def quiet(self, el_id: str, c: CompiledRule, facts: dict, explain: dict[str, str],
               subject: str | None = None) -> None:
+        if not self.keep_quiet:  # no trace wanted: count the rule, build nothing
+            self.dropped[el_id] = self.dropped.get(el_id, 0) + 1
+            return
         fallback = self.fallbacks[c.ruleset.id][2] if c.ruleset.id in self.fallbacks else None
         self.trace[el_id].append(Quiet(c, facts, explain, subject, fallback))
 
@@ -446,8 +473,10 @@ _PUBLISH = (("derive", _publish_derived), ("weigh", _publish_points), ("finding"
             ("compensation", _publish_proposal), ("redress", _publish_finding))
 
 
-def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable") -> Run:
-    """Run every stage for one case and return the states and the trace."""
+def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable",
+           keep_quiet: bool = True) -> Run:
+    """Run every stage for one case and return the states and the trace (without the rules that did
+    not fire where ``keep_quiet`` is off: a summary or `--trace none` has no use for them)."""
     decided = as_of or case.case.decided_on
     if decided is None:
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
@@ -468,7 +497,7 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     run = _CaseRun(case, library, decided, active, fallbacks, MATCHERS[matcher],
                    {el.id: element_facts(case, el, library.vocabulary) for el in case.elements},
                    {el.id: ElementState(el.id) for el in case.elements}, {el.id: [] for el in case.elements},
-                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)], notes)
+                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)], notes, keep_quiet)
     ids = [el.id for el in case.elements]
     run.run_stage("jurisdiction", ids)
     for el_id in ids:
@@ -489,4 +518,4 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
                 publish(run, el_id)
     run.run_stage("orders", ids)
     return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes,
-               run.dates_for(first_complaint_date(case)))
+               run.dates_for(first_complaint_date(case)), run.dropped)

@@ -68,7 +68,8 @@ def assess_one(source: Source) -> Outcome:
             return Outcome(source, "skipped")
         case = facts.from_document(doc, _LIBRARY.vocabulary)
         try:
-            a = assessment.build(engine.assess(case, _LIBRARY, job.as_of), "none" if job.summary else job.trace)
+            trace = "none" if job.summary else job.trace
+            a = assessment.build(engine.assess(case, _LIBRARY, job.as_of, keep_quiet=trace != "none"), trace)
         except RemediesError as exc:  # say which file could not be assessed
             raise type(exc)(exc.message, file=exc.file or str(source.path), line=exc.line, field=exc.field) from None
     except RemediesError as exc:
