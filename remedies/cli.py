@@ -162,7 +162,7 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
 
     library = _library(ruleset_dirs)
     cases = corpus.discover(list(dirs))
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     progress = None
     if stderr.isatty():
         def progress(i: int, n: int, label: str) -> None:
