@@ -365,3 +365,107 @@ def test_bad_inline_facts_point_into_the_draft(tmp_path, capsys):
 def test_missing_draft_file(tmp_path, capsys):
     code, _, err = run_cli(["check", str(tmp_path / "nowhere.yaml")], capsys)
     assert code == 2 and "no such file" in err
+
+
+# ---- drafts as published: every published determination checks without an error -------------------
+
+CALIBRATION_DRAFTS = sorted((ROOT / "tests" / "fidelity" / "calibration").glob("*/draft.yaml"))
+
+
+def test_there_are_eighteen_calibration_drafts():
+    assert len(CALIBRATION_DRAFTS) == 18
+
+
+@pytest.mark.parametrize("path", CALIBRATION_DRAFTS + DRAFTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_no_published_determination_draws_an_error(path: Path, library):
+    """Each error on a determination the Ombudsman published would be a false alarm."""
+    result = run_check(path, library)
+    assert [p["rule"] for p in result["problems"] if p["severity"] == "error"] == []
+
+
+def _deadlines(apology: dict, payment: dict) -> Callable[[dict], None]:
+    def edit(d: dict) -> None:
+        for key in ("due_weeks", "due_days", "due"):
+            d["orders"]["apology"].pop(key, None)
+            d["orders"]["payment"].pop(key, None)
+        d["orders"]["apology"].update(apology)
+        d["orders"]["payment"].update(payment)
+    return edit
+
+
+@pytest.mark.parametrize("apology,payment,warnings", [
+    ({"due_days": 28}, {"due": "2025-08-08"}, set()),                       # 28 days after 11 July 2025
+    ({"due": "2025-08-08"}, {"due_days": 29}, {"W-payment-period-long"}),   # 29 days: more than 4 weeks
+    ({"due_weeks": 4}, {"due": "2025-09-01"}, {"W-payment-period-long"}),
+], ids=["days and a date", "29 days", "a date 7 weeks on"])
+def test_deadlines_as_a_date_or_days_as_well_as_weeks(apology, payment, warnings, tmp_path, library):
+    baseline = ids(run_check(SEEDS["202425093"], library), "warning")
+    data = published("202425093")
+    _deadlines(apology, payment)(data)
+    result = run_check(write(tmp_path, data), library)
+    assert ids(result, "error") == set() and ids(result, "warning") - baseline == warnings
+
+
+def test_a_draft_without_paragraphs_checks_like_one_with_them(tmp_path, library):
+    """New-format reports cite no Scheme paragraph: leaving them out loses no other check."""
+    data = published("202425093")
+    for el in data["elements"]:
+        el.pop("paragraph")
+    without = run_check(write(tmp_path, data), library)
+    assert without["problems"] == run_check(SEEDS["202425093"], library)["problems"]
+    _sum("doors-and-asb", 700)(data)
+    assert ids(run_check(write(tmp_path, data, "slip.yaml"), library), "error") == {"E-total-differs"}
+
+
+def test_an_apology_from_a_named_role_and_the_new_kinds_of_action(tmp_path, library):
+    data = published("202425093")
+    data["orders"]["apology"] = {"role": "chief executive", "due": "2025-08-08"}
+    for kind in ("inspection", "schedule_of_works", "works", "rehousing_plan", "vulnerability_records"):
+        data["orders"]["actions"].append({"kind": kind, "text": f"an order of kind {kind}", "due_days": 28,
+                                          "elements": ["doors-and-asb"]})
+    data["orders"]["payment"]["deduct_payments_made"] = True
+    result = run_check(write(tmp_path, data), library)
+    assert ids(result, "error") == set()
+    assert "W-apology-not-senior" not in ids(result, "warning")
+
+
+def test_a_confirmed_offer_may_mix_judged_and_calculated_sums(tmp_path, library):
+    data = published("202317755")
+    element(data, "asb-and-harassment")["sums"] = [{"amount": 500, "for": "distress_and_inconvenience"},
+                                                   {"amount": 50, "for": "calculated_sum"}]
+    assert ids(run_check(write(tmp_path, data), library), "error") == set()
+    element(data, "asb-and-harassment")["sums"][1]["amount"] = 60
+    data["total"] = 660
+    assert ids(run_check(write(tmp_path, data, "slip.yaml"), library), "error") == {"E-confirmed-offer-differs"}
+
+
+def test_earlier_offers_paid_as_well_stay_out_of_the_total(tmp_path, library):
+    """'pay the earlier offer as well as this sum': the total is still the sums ordered."""
+    data = published("202425093")
+    offers = sum(o["amount"] for el in data["elements"] for o in el.get("offers", []))
+    data["orders"]["payment"] = {"due_weeks": 4, "in_addition_to_offers": offers}
+    result = run_check(write(tmp_path, data), library)
+    assert ids(result, "error") == set()
+    assert ids(result, "warning") == ids(run_check(SEEDS["202425093"], library), "warning")
+
+
+DEADLINE_BAD = [
+    ("two deadlines", lambda d: d["orders"]["apology"].update(due_days=28),
+     "[orders.apology] Value error, give one deadline, not due_weeks and due_days"),
+    ("no deadline", lambda d: d["orders"]["payment"].pop("due_weeks"),
+     "[orders.payment] Value error, a deadline is required"),
+    ("due before the determination", lambda d: d["orders"]["payment"].update(due="2025-07-01") or
+     d["orders"]["payment"].pop("due_weeks"), "[orders.payment.due] due 2025-07-01 is not after"),
+    ("unknown action kind", lambda d: d["orders"]["actions"][0].update(kind="survey"),
+     "[orders.actions.0.kind]"),
+]
+
+
+@pytest.mark.parametrize("name,edit,fragment", DEADLINE_BAD, ids=[b[0] for b in DEADLINE_BAD])
+def test_bad_deadlines_are_one_line_with_exit_code_2(name, edit, fragment, tmp_path, capsys):
+    data = published("202425093")
+    edit(data)
+    path = write(tmp_path, data)
+    code, out, err = run_cli(["check", str(path)], capsys)
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1, err
+    assert f"{path}:" in err and fragment in err, err
