@@ -469,3 +469,15 @@ def test_bad_deadlines_are_one_line_with_exit_code_2(name, edit, fragment, tmp_p
     code, out, err = run_cli(["check", str(path)], capsys)
     assert code == 2 and not out and len(err.strip().splitlines()) == 1, err
     assert f"{path}:" in err and fragment in err, err
+
+
+def test_recommended_sums_stay_out_of_the_ordered_total(tmp_path, library):
+    """202404522: £1,080 recommended with reasonable redress, £50 ordered; the total is £50."""
+    path = ROOT / "tests" / "fidelity" / "calibration" / "202404522" / "draft.yaml"
+    assert ids(run_check(path, library), "error") == set()
+    data = yaml.safe_load(path.read_text())
+    data["facts"] = str(path.parent / data["facts"])
+    data["total"] = 1130
+    result = run_check(write(tmp_path, data), library)
+    assert ids(result, "error") == {"E-total-differs"}
+    assert next(p for p in result["problems"] if p["severity"] == "error")["expected"].startswith("£50,")
