@@ -49,7 +49,8 @@ class Sum(_Draft):
     """One sum the determination orders (or recommends) for an element."""
 
     amount: Pounds
-    for_: SumFor = Field(alias="for", description="what the sum is for")
+    for_: SumFor | None = Field(
+        None, alias="for", description="what the sum is for; omitted where the determination does not say (judged)")
     recommended: StrictBool = Field(False, description="recommended rather than ordered")
     note: str | None = Field(None, description="the determination's own words")
 

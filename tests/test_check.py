@@ -481,3 +481,11 @@ def test_recommended_sums_stay_out_of_the_ordered_total(tmp_path, library):
     result = run_check(write(tmp_path, data), library)
     assert ids(result, "error") == {"E-total-differs"}
     assert next(p for p in result["problems"] if p["severity"] == "error")["expected"].startswith("£50,")
+
+
+def test_a_sum_whose_head_is_not_stated_is_judged_against_the_band(tmp_path, library):
+    data = published("202425093")
+    del element(data, "doors-and-asb")["sums"][0]["for"]
+    assert ids(run_check(write(tmp_path, data), library), "warning") == set()
+    _sum("doors-and-asb", 700, total=800)(data)
+    assert "W-sum-above-band" in ids(run_check(write(tmp_path, data, "slip.yaml"), library), "warning")
