@@ -267,3 +267,12 @@ def test_output_is_deterministic(small, capsys):
     for fmt in ("text", "json"):
         args = ["fidelity", str(small), "--format", fmt]
         assert run_cli(args, capsys)[1] == run_cli(args, capsys)[1]
+
+
+def test_the_tolerance_is_an_option(small, capsys):
+    loose = json.loads(run_cli(["fidelity", str(small), "--format", "json", "--tolerance", "5000"], capsys)[1])
+    assert pair(loose["overall"]["amounts_within_tolerance"]) == (5, 5)
+    assert loose["tolerance"] == {"pounds": 5000, "percent": 25, "percent_above": 400}
+    # 25% of £5,000 is £1,250: the £500-odd proposed for it is outside either way, unless the share is wide
+    wide = json.loads(run_cli(["fidelity", str(small), "--format", "json", "--tolerance-percent", "100"], capsys)[1])
+    assert pair(wide["overall"]["amounts_within_tolerance"]) == (5, 5)

@@ -30,11 +30,11 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How near a proposed sum must be to the sum ordered to count as agreeing."""
+    """How near a proposed sum must be to the sum ordered to count as agreeing (the command's options)."""
 
-    pounds: int = 100
-    percent: int = 25
-    above: int = 400
+    pounds: int
+    percent: int
+    above: int
 
     def within(self, proposed: Decimal, ordered: Decimal) -> bool:
         gap = abs(proposed - ordered)
