@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 from decimal import Decimal
@@ -28,9 +30,6 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
 
 
 def _measure(args: list[str]) -> tuple[int, str]:
-    import contextlib
-    import io
-
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), pytest.raises(SystemExit) as exc:
         main(args)
@@ -276,3 +275,13 @@ def test_the_tolerance_is_an_option(small, capsys):
     # 25% of £5,000 is £1,250: the £500-odd proposed for it is outside either way, unless the share is wide
     wide = json.loads(run_cli(["fidelity", str(small), "--format", "json", "--tolerance-percent", "100"], capsys)[1])
     assert pair(wide["overall"]["amounts_within_tolerance"]) == (5, 5)
+
+
+def test_sums_in_pence_are_exact(small, capsys):
+    outcome = small / "clarion" / "outcome.yaml"
+    outcome.write_text(outcome.read_text().replace("ordered_compensation: 350", "ordered_compensation: 350.41")
+                       .replace("total_ordered: 450", "total_ordered: 450.41"))
+    code, out, _ = run_cli(["fidelity", str(small), "--format", "json"], capsys)
+    case = json.loads(out)["cases"][0]
+    assert code == 0 and case["elements"][0]["ordered"] == "350.41" and case["total"]["ordered"] == "450.41"
+    assert "ordered  £350.41" in run_cli(["fidelity", str(small)], capsys)[1]
