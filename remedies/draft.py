@@ -205,12 +205,12 @@ def _cross_check(doc: Document, spec: DraftFile, case: Case | None, vocab: Vocab
                 if el_id not in ids:
                     raise _error(doc, base + (i, "elements", j),
                                  f"'{el_id}' is not an element of this draft; its elements: {', '.join(ids)}")
-    orders = [("apology", spec.orders.apology), ("payment", spec.orders.payment)]
-    orders += [(f"actions.{i}", a) for i, a in enumerate(spec.orders.actions)]
-    for where, order in orders:
+    dated: list[tuple[tuple, _Deadline | None]] = [(("apology",), spec.orders.apology),
+                                                     (("payment",), spec.orders.payment)]
+    dated += [(("actions", i), a) for i, a in enumerate(spec.orders.actions)]
+    for where, order in dated:
         if order is not None and order.due is not None and order.due <= spec.determined_on:
-            loc = ("orders", *where.split("."), "due")
-            raise _error(doc, tuple(int(p) if p.isdigit() else p for p in loc),
+            raise _error(doc, ("orders", *where, "due"),
                          f"due {order.due} is not after the determination date {spec.determined_on}")
     if case is None:
         return
