@@ -106,8 +106,8 @@ def cli() -> None:
 def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, trace: str, jobs: int | None,
            as_of: date | None, ruleset_dirs: tuple[Path, ...], output: Path | None, force: bool) -> None:
     """Propose findings, sums and orders for the complaint(s) in FACTS: files, or directories
-    searched recursively for *.yaml (YAML there that is clearly a ruleset, a draft or a test case
-    is skipped, with a note).
+    searched recursively for *.yaml (YAML there that is not facts — no case: mapping, complaints:
+    or resident: — is skipped, with a note).
 
     Every file is assessed even if others are bad; each bad file is one line on stderr and the
     exit code is then 2.
@@ -143,7 +143,7 @@ def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, 
     if skipped:
         click.echo(f"remedies: note: skipped {skipped} YAML file{'s' if skipped > 1 else ''} found in the "
                    f"directories given that {'are' if skipped > 1 else 'is'} not facts (rulesets, drafts, "
-                   f"test cases: no case: mapping, and kind:, determined_on:, expect: or facts:)", err=True)
+                   f"outcomes, test cases: no case: mapping, complaints: or resident:)", err=True)
     if not sink.count and not bad and not internal:
         raise RemediesError("no facts files among the paths given")
     if internal or bad:

@@ -29,17 +29,17 @@ def expand(paths: list[Path]) -> list[Source]:
     return out
 
 
-# Top-level keys that mark another kind of file: a ruleset, a draft determination, a test case.
-OTHER_KINDS = {"kind": "ruleset", "determined_on": "draft", "expect": "test case", "facts": "draft or test case"}
+FACTS_ONLY_KEYS = ("complaints", "resident")  # top-level keys no other YAML of the project has
 
 
-def other_kind(data: object) -> str | None:
-    """What a YAML file found in a directory walk is instead of facts, if it clearly is something else.
+def looks_like_facts(data: object) -> bool:
+    """Whether a YAML file found in a directory walk is to be assessed as facts.
 
-    Facts have a ``case:`` mapping (reference, landlord). A file without one that carries another
-    kind's mark (``kind:``, ``determined_on:``, ``expect:``, ``facts:``) is skipped with a note;
-    anything else is assessed as facts, so a broken facts file is reported, never skipped.
+    Facts have a ``case:`` mapping (reference, landlord), or at least ``complaints:`` or
+    ``resident:``. Any other mapping — a ruleset, a draft, a published outcome, a test case — is
+    skipped with a note; a file that is not a mapping (or not YAML) is reported as bad, since
+    that is what a broken facts file looks like.
     """
-    if not isinstance(data, dict) or isinstance(data.get("case"), dict):
-        return None
-    return next((kind for key, kind in OTHER_KINDS.items() if key in data), None)
+    if not isinstance(data, dict):
+        return True
+    return isinstance(data.get("case"), dict) or any(key in data for key in FACTS_ONLY_KEYS)

@@ -18,7 +18,7 @@ from .. import assessment, engine, facts, report, rulesets
 from ..errors import RemediesError
 from ..yamlio import load_file
 from . import summary
-from .inputs import Source, other_kind
+from .inputs import Source, looks_like_facts
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def assess_one(source: Source) -> Outcome:
     job = _JOB
     try:
         doc = load_file(source.path)
-        if source.found and other_kind(doc.data):
+        if source.found and not looks_like_facts(doc.data):
             return Outcome(source, "skipped")
         case = facts.from_document(doc, _LIBRARY.vocabulary)
         try:
