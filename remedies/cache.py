@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -66,6 +65,8 @@ def cached(kind: str, parts: Iterable[bytes], build: Callable[[], T]) -> T:
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here, not at the top: only writing needs it
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -54,6 +53,8 @@ def _write(text: str, output: Path | None, force: bool) -> None:
         return
     _check_writable(output, force)
     try:
+        import tempfile  # here, not at the top: only writing needs it
+
         fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
     except OSError as exc:
         raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None

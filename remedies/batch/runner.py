@@ -6,7 +6,6 @@ compiled durable rulesets; ``Pool.imap`` keeps input order, so any ``--jobs`` gi
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass
@@ -98,6 +97,8 @@ def run(sources: list[Source], job: Job, library: rulesets.Library, jobs: int) -
         yield from map(assess_one, sources)
         return
     method = "fork" if sys.platform == "linux" else None  # fork: workers inherit the loaded library
+    import multiprocessing  # here, not at the top: one process needs none of it
+
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(64, len(sources) // (jobs * 8)))
     with ctx.Pool(min(jobs, len(sources)), initializer=_worker_init, initargs=(job,)) as pool:
