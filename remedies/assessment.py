@@ -50,7 +50,7 @@ def _trace(items: list[dict | Quiet], level: str) -> list[dict]:
             for i, t in enumerate(items) if level == "full" or not isinstance(t, Quiet) or i in nearest]
 
 
-def _element(run: Run, el_id: str, level: str) -> dict:
+def _element(run: Run, el_id: str, level: str, advice: bool) -> dict:
     el = next(e for e in run.case.elements if e.id == el_id)
     st = run.states[el_id]
     facts = run.facts[el_id].facts
@@ -95,7 +95,7 @@ def _element(run: Run, el_id: str, level: str) -> dict:
         "offers_confirmed": offered if treatment == "confirmed" else 0,
         "redress": st.redress,
         "offer_comparison": _offer_comparison(st, offered),
-        "offer_advice": advise(run, el_id),
+        "offer_advice": advise(run, el_id) if advice else None,
         "derived_failures": derived,
         "orders": [o["id"] for o in st.orders],
         "recommendations": [r["id"] for r in st.recommendations],
@@ -152,12 +152,13 @@ def _orders(run: Run, elements: list[dict]) -> tuple[list[dict], list[dict]]:
     return list(orders.values()), list(recs.values())
 
 
-def build(run: Run, trace: str = "fired") -> dict:
+def build(run: Run, trace: str = "fired", advice: bool = True) -> dict:
     """The assessment as a plain dict, in a fixed key order, with the trace at the level asked for
-    (`none` only, for a run made without ``keep_quiet``)."""
+    (`none` only, for a run made without ``keep_quiet``); ``advice=False`` leaves out the offer advice
+    (a summary has no column for it)."""
     if run.quiet_dropped and trace != "none":
         raise ValueError("a run made without keep_quiet has only a trace at level 'none'")
-    elements = [_element(run, el.id, trace) for el in run.case.elements]
+    elements = [_element(run, el.id, trace, advice) for el in run.case.elements]
     orders, recommendations = _orders(run, elements)
     total = sum(e["amount"] for e in elements)
     replaced = sum(e["offers_replaced"] for e in elements)

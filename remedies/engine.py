@@ -352,6 +352,13 @@ class _CaseRun:
                overridden_by: str | None = None, subject: str | None = None,
                effect_params: dict[str, Resolved] | None = None, why_not: str | None = None,
                effect_reads: dict[str, Any] | None = None) -> None:
+        if not self.keep_quiet:  # no trace wanted: only what the evidence warnings read
+            params = {**c.params_read, **(effect_params or {})}
+            self.trace[el_id].append({
+                "rule": c.key, "ruleset": c.ruleset.id, "evidence": c.ruleset.rule_evidence(c.rule),
+                "status": "no_figure_in_force" if c.missing else status,
+                "params": {k: {"name": v.name, "evidence": v.evidence} for k, v in params.items()}})
+            return
         e = _entry(c, obs.facts, obs.explain, status, change, overridden_by, subject, effect_params, effect_reads)
         if c.ruleset.id in self.fallbacks:
             e["fallback"] = self.fallbacks[c.ruleset.id][2]

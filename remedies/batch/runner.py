@@ -68,7 +68,8 @@ def assess_one(source: Source) -> Outcome:
         case = facts.from_document(doc, _LIBRARY.vocabulary)
         try:
             trace = "none" if job.summary else job.trace
-            a = assessment.build(engine.assess(case, _LIBRARY, job.as_of, keep_quiet=trace != "none"), trace)
+            run = engine.assess(case, _LIBRARY, job.as_of, keep_quiet=trace != "none")
+            a = assessment.build(run, trace, advice=not job.summary)
         except RemediesError as exc:  # say which file could not be assessed
             raise type(exc)(exc.message, file=exc.file or str(source.path), line=exc.line, field=exc.field) from None
     except RemediesError as exc:
