@@ -16,6 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIFT_DAYS = 400  # dates move up to this many days either way
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def seeds() -> list[dict]:
@@ -48,6 +49,6 @@ def write(directory: Path, n: int, seed: int = 0) -> list[Path]:
     paths = []
     for i, case in enumerate(cases(n, seed)):
         path = directory / f"{i:06d}.yaml"
-        path.write_text(yaml.safe_dump(case, sort_keys=False, allow_unicode=True))
+        path.write_text(yaml.dump(case, Dumper=_DUMPER, sort_keys=False, allow_unicode=True))
         paths.append(path)
     return paths

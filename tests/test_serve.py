@@ -138,3 +138,12 @@ def test_rulesets_and_schemas_match_the_cli(server):
     for what in ("facts", "draft", "ruleset"):
         assert httpx.get(f"{server}/schema/{what}").text == cli("schema", what).stdout
     assert httpx.get(f"{server}/schema/other").status_code == 404
+
+
+def test_trace_levels_match_the_cli(server):
+    seed = SEEDS[1]
+    for level in ("full", "none"):
+        want = cli("assess", str(seed), "--format", "json", "--trace", level).stdout
+        assert httpx.post(f"{server}/assess?trace={level}", content=seed.read_bytes()).text == want
+    r = httpx.post(f"{server}/assess?trace=everything", content=seed.read_bytes())
+    assert r.status_code == 422 and "fired, full, none" in r.json()["error"]
