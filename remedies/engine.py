@@ -79,6 +79,18 @@ class CompiledStage:
     rules: list[CompiledRule]
     definition: dict
     reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
+    by_key: dict[str, CompiledRule] = field(init=False, repr=False)
+    position: dict[str, int] = field(init=False, repr=False)
+    without_figure: list[CompiledRule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_key = {c.key: c for c in self.rules}
+        self.position = {c.key: i for i, c in enumerate(self.rules)}
+        self.without_figure = [c for c in self.rules if c.missing]
+
+    def considered(self, fired: set[str]) -> list[CompiledRule]:
+        """The rules that leave a trace entry when the rules that did not fire are not kept, in rule order."""
+        return sorted([*(self.by_key[k] for k in fired), *self.without_figure], key=lambda c: self.position[c.key])
 
 
 _STAGES: OrderedDict[tuple, tuple[list[Ruleset], CompiledStage]] = OrderedDict()
@@ -372,13 +384,17 @@ class _CaseRun:
         hits = self.match(compiled, [self.observed[i].facts for i in ids])
         for idx, el_id in enumerate(ids):
             obs = self.observed[el_id]
-            seen = dict(obs.facts)  # what this stage read, for the rules that did not fire
             fired = {key for key, j in hits if j == idx}
-            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, obs.facts, c.param))
-                       for c in compiled.rules if c.key in fired]
+            if self.keep_quiet:
+                seen = dict(obs.facts)  # what this stage read, for the rules that did not fire
+                rules = compiled.rules
+            else:  # count the rules that did not fire, without visiting each
+                seen, rules = obs.facts, compiled.considered(fired)
+                self.dropped[el_id] = self.dropped.get(el_id, 0) + len(compiled.rules) - len(rules)
+            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, obs.facts, c.param)) for c in rules if c.key in fired]
             _resolve_conflicts(firings)
             done = {f.key: f for _, f in firings}
-            for c in compiled.rules:
+            for c in rules:
                 f = done.get(c.key)
                 if f is None:
                     if not c.missing:

@@ -100,3 +100,12 @@ def test_same_facts_same_bytes_at_every_level(level, capsys):
         assert exc.value.code == 0
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1] and f'"trace_level": "{level}"' in outputs[0]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_a_run_that_keeps_no_trace_gives_the_same_assessment_at_level_none(seed: Path):
+    case = facts.load(seed, LIBRARY.vocabulary)
+    kept = assessment.build(engine.assess(case, LIBRARY), "none")
+    assert assessment.build(engine.assess(case, LIBRARY, keep_quiet=False), "none") == kept
+    with pytest.raises(ValueError):
+        assessment.build(engine.assess(case, LIBRARY, keep_quiet=False), "fired")
