@@ -79,11 +79,13 @@ class CompiledStage:
     rules: list[CompiledRule]
     definition: dict
     reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
+    sent: tuple[str, ...] = field(init=False, repr=False)  # the fact names sent to durable, in a fixed order
     by_key: dict[str, CompiledRule] = field(init=False, repr=False)
     position: dict[str, int] = field(init=False, repr=False)
     without_figure: list[CompiledRule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.sent = tuple(sorted(self.reads | {"subject"}))
         self.by_key = {c.key: c for c in self.rules}
         self.position = {c.key: i for i, c in enumerate(self.rules)}
         self.without_figure = [c for c in self.rules if c.missing]
@@ -134,11 +136,17 @@ def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
     return param
 
 
+def epochs(rulesets: list[Ruleset], dates: Callable[[Ruleset], date]) -> tuple[tuple[int, int], ...]:
+    """Which compiled stages a case can share: each ruleset with the span of figures its date falls in."""
+    return tuple((id(rs), _epoch(rs, dates(rs))) for rs in rulesets)
+
+
 def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
-                  applies_to: str = "element") -> CompiledStage:
+                  applies_to: str = "element", spans: tuple[tuple[int, int], ...] | None = None) -> CompiledStage:
     """Compile one stage's rules, with parameters fixed at the dates that select them; compiled once per
-    process for each set of rulesets and spans of in-force figures, then reused."""
-    key = (stage, applies_to, tuple((id(rs), _epoch(rs, dates(rs))) for rs in rulesets))
+    process for each set of rulesets and spans of in-force figures (``spans``, if the caller has them), then
+    reused."""
+    key = (stage, applies_to, spans if spans is not None else epochs(rulesets, dates))
     with _LOCK:
         hit = _STAGES.get(key)
         if hit is not None:
@@ -215,7 +223,7 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
         # only what the stage's conditions read (durable_rules refuses facts with too many keys); the index
         # first, so that a match is read from the head of durable's message without parsing all of it
         payload: dict = {"_index": index, "sid": sid}
-        payload.update((k, fact[k]) for k in stage.reads | {"subject"} if k in fact)
+        payload.update({k: fact[k] for k in stage.sent if k in fact})
         payloads.append(payload)
     out: list[tuple[str, int]] = []
     with _LOCK:
@@ -343,6 +351,7 @@ class _CaseRun:
     notes: list[str]
     keep_quiet: bool = True
     dropped: dict[str, int] = field(default_factory=dict)
+    spans: tuple[tuple[int, int], ...] | None = None
 
     def quiet(self, el_id: str, c: CompiledRule, facts: dict, explain: dict[str, str],
               subject: str | None = None) -> None:
@@ -380,7 +389,9 @@ class _CaseRun:
 
     def run_stage(self, stage: str, ids: list[str]) -> None:
         """Match one stage's rules against the elements, then apply effects in rule order."""
-        compiled = compile_stage(stage, self.active, self.dates_for(first_complaint_date(self.case)))
+        if self.spans is None:  # the same for every stage of the case
+            self.spans = epochs(self.active, self.dates_for(first_complaint_date(self.case)))
+        compiled = compile_stage(stage, self.active, self.dates_for(first_complaint_date(self.case)), spans=self.spans)
         hits = self.match(compiled, [self.observed[i].facts for i in ids])
         for idx, el_id in enumerate(ids):
             obs = self.observed[el_id]
