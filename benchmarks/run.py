@@ -190,7 +190,8 @@ def main() -> None:
         os.environ["REMEDIES_CACHE_DIR"] = str(work / "cache")
         startup(env, args.runs)
         batch(work, env, args.cases, args.baseline_files)
-        memory(args.memory_cases, warm=1_000)
+        if args.memory_cases > 0:
+            memory(args.memory_cases, warm=1_000)
         matchers(rounds=5)
 
 
