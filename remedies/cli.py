@@ -15,7 +15,7 @@ from typing import Callable
 
 import click
 
-from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets
+from . import __version__, check, checkreport, draft, facts, report, rulesets
 from .batch import progress
 from .batch.summary import SUMMARIES
 from .assessment import TRACE_LEVELS

@@ -10,7 +10,7 @@ O(1) in the length of the span (a span over decades costs what a week does).
 from __future__ import annotations
 
 import bisect
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 TABLE_YEARS = range(1990, 2101)  # the dates a facts file may carry (facts.Day)
