@@ -80,8 +80,9 @@ def test_jobs_2_and_jobs_1_give_the_same_bytes_on_200_files(tmp_path):
 
 
 def test_json_of_several_files_is_the_list_of_each_and_jobs_do_not_change_it(tmp_path):
-    singles = [json.loads(remedies("assess", str(p), "--format", "json").stdout) for p in SEEDS]
-    args = ["assess", *map(str, SEEDS), "--format", "json"]
+    three = SEEDS[:3]
+    singles = [json.loads(remedies("assess", str(p), "--format", "json").stdout) for p in three]
+    args = ["assess", *map(str, three), "--format", "json"]
     one, two = remedies(*args, "--jobs", "1"), remedies(*args, "--jobs", "2")
     assert one.stdout == json.dumps(singles, indent=2, ensure_ascii=False) + "\n"
     assert two.stdout == one.stdout
