@@ -163,7 +163,8 @@ class Offer(_Facts):
         "true where this offer replaced the element's earlier offers (e.g. raised from £430 to £675): "
         "only the latest counts"))
     also_covers: list[Slug] = Field(default_factory=list, description=(
-        "ids of other elements this one offer was also made for"))
+        "ids of other elements this one offer was also made for; it is counted once, on the element "
+        "that lists it"))
     paid: StrictBool | None = Field(None, description="true, false, or omitted if not known")
     note: str | None = None
 
