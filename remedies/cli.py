@@ -129,9 +129,14 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> N
               metavar="POUNDS", help="...where the sum ordered is over this.")
 @click.option("--min-exact", type=click.FloatRange(0, 100), metavar="PCT",
               help="Exit 1 if fewer than PCT % of all elements get the published finding exactly.")
+@click.option("--fit", "fit_specs", multiple=True, metavar="NAME=V1,V2,...",
+              help="Also try these values of a numeric parameter (repeatable: every combination is tried) and "
+                   "report finding exact for the shipped values, the best values in-sample, and leave one case out.")
+@click.option("--fit-ruleset", default="hos-remedies-guidance", show_default=True, metavar="ID",
+              help="The ruleset whose parameters --fit varies.")
 @rulesets_option
 def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, above: int, min_exact: float | None,
-                 ruleset_dirs: tuple[Path, ...]) -> None:
+                 fit_specs: tuple[str, ...], fit_ruleset: str, ruleset_dirs: tuple[Path, ...]) -> None:
     """Measure how far the proposals agree with published decisions, for a corpus of cases in DIR...
 
     Each case is a folder (at any depth) with facts.yaml, the published outcome.yaml and,
@@ -154,11 +159,14 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
       drafts             `remedies check` run on each draft.yaml: published determinations
                          on which it gives an error (each a false alarm)
 
+    With --fit, numbers fitted to these cases are put to the honest test: each case is scored
+    with the values that agree best with the other cases (leave one case out).
+
     A case whose files cannot be read or assessed is reported in one line (file:line:
     message) and counted; the others are still measured. Exit 0; 1 if below --min-exact;
     2 if any case was bad input.
     """
-    from .fidelity import corpus, measure, render  # only this command needs them
+    from .fidelity import corpus, fit, measure, render  # only this command needs them
 
     library = _library(ruleset_dirs)
     cases = corpus.discover(list(dirs))
@@ -168,10 +176,17 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
         def progress(i: int, n: int, label: str) -> None:
             stderr.write(f"\r\033[K[{i + 1}/{n}] {label}")
             stderr.flush()
-    result = measure.run(cases, library, measure.Tolerance(pounds, percent, above), progress)
+    tolerance = measure.Tolerance(pounds, percent, above)
+    grid = fit.parse_grid(fit_specs)
+    result = measure.run(cases, library, tolerance, progress)
+    if grid:
+        result["fit"] = fit.leave_one_out(cases, library, fit_ruleset, grid, tolerance, progress)
     if progress:
         stderr.write("\r\033[K")
-    click.echo(render.render_json(result) if fmt == "json" else render.render_text(result, __version__), nl=False)
+    text = render.render_json(result) if fmt == "json" else render.render_text(result, __version__)
+    if grid and fmt == "text":
+        text += "\n" + fit.render(result["fit"])
+    click.echo(text, nl=False)
     if result["bad_input"]:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
     exact = result["overall"]["finding_exact"]["percent"]
