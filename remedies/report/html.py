@@ -26,6 +26,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #595959;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#e8e8e8}
 td.num,th.num{text-align:right;white-space:nowrap}
+table.orders{table-layout:fixed}table.orders th:nth-child(1){width:56%}
+table.orders th:nth-child(2){width:31%}
 .notice{border-left:6px solid #1a1a1a;background:#f5f5f5;padding:.5rem .75rem}
 .summary{font-size:1.05rem}
 dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.25rem .75rem}
@@ -33,7 +35,7 @@ dt{font-weight:700}dd{margin:0}
 details{border:1px solid #595959;padding:.5rem;margin:.75rem 0}
 summary{cursor:pointer;font-weight:700}
 .trace li{margin-bottom:.5rem}
-@media (max-width:36rem){dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}body{padding:.6rem}}
+@media (max-width:36rem){dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}body{padding:.6rem}th,td{padding:.3rem .35rem}}
 @media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10.5pt}
  a{color:#000}a[href]::after{content:" <" attr(href) ">";font-size:.85em}
  details{border:none;padding:0}details::details-content{content-visibility:visible;display:block}
@@ -77,6 +79,13 @@ def _element(e: ElementReport, anchor: str, hn: int) -> list[str]:
     return out
 
 
+def _parts(ids: list[str], r: Report, anchor: str) -> str:
+    """The parts of the complaint an order is for, by number, linked to each."""
+    number = {e.id: e.number for e in r.elements}
+    return ", ".join(f"<a href='#{anchor}-el-{number[i]}' aria-label='part {number[i]} ({esc(i)})'>{number[i]}</a>" if i in number else esc(i)
+                     for i in ids)
+
+
 def _case(r: Report, anchor: str, hn: int) -> list[str]:
     h, h1 = f"h{hn}", f"h{hn + 1}"
     out = [f"<article aria-labelledby='{anchor}'>",
@@ -96,11 +105,11 @@ def _case(r: Report, anchor: str, hn: int) -> list[str]:
     out += [f"<p>{esc(n)}</p>" for n in r.total_notes]
     out.append(f"<{h1} id='{anchor}-orders'>What the landlord must do</{h1}>")
     if r.orders:
-        out.append("<table><thead><tr><th scope='col'>What</th><th scope='col'>By when</th>"
+        out.append("<table class='orders'><thead><tr><th scope='col'>What</th><th scope='col'>By when</th>"
                    "<th scope='col'>For</th></tr></thead><tbody>" + "".join(
                        f"<tr><td>{esc(o.text)}"
                        + (f" <strong>({esc(w.money(o.amount))})</strong>" if o.amount is not None else "")
-                       + f"</td><td>{esc(o.when)}</td><td>{esc(', '.join(o.elements))}</td></tr>" for o in r.orders)
+                       + f"</td><td>{esc(o.when)}</td><td>{_parts(o.elements, r, anchor)}</td></tr>" for o in r.orders)
                    + "</tbody></table>")
     else:
         out.append("<p>Nothing.</p>")

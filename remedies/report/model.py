@@ -167,7 +167,7 @@ def _advice_facts(e: dict) -> list[Fact]:
     return out
 
 
-def _element_facts(e: dict) -> list[Fact]:
+def _element_facts(e: dict, library: Library | None) -> list[Fact]:
     if e["finding"] == "outside_jurisdiction":
         grounds = "; ".join(f"paragraph {x['paragraph']} ({w.label(x['ground'])})" for x in e["excluded_by"])
         return [Fact("Finding", f"outside the Ombudsman's jurisdiction — {grounds}")]
@@ -184,21 +184,23 @@ def _element_facts(e: dict) -> list[Fact]:
     if offer:
         out.append(Fact("Offer", offer))
     out += _policy_facts(e) + _advice_facts(e)
-    out += [Fact("Rests on weaker evidence", _plain_warning(x, e["trace"])) for x in e["evidence_warnings"]]
+    out += [Fact("Rests on weaker evidence", _plain_warning(x, e["trace"], library))
+            for x in e["evidence_warnings"]]
     fallbacks = sorted({t["fallback"] for t in e["trace"] if t.get("fallback") and t["status"] == "fired"})
     out += [Fact("Fallback", f) for f in fallbacks]
     return out
 
 
-def _plain_warning(warning: str, trace: list[dict]) -> str:
-    """'band_service_failure (hos-remedies-guidance): secondary' → 'the figure "band service failure" (secondary
-    evidence)'; a rule's warning becomes its statement. The internal names stay in the trace and the JSON."""
+def _plain_warning(warning: str, trace: list[dict], library: Library | None) -> str:
+    """'band_service_failure (hos-remedies-guidance): secondary' → the figure's description with its evidence;
+    a rule's warning becomes its statement. The internal names stay in the trace and the JSON."""
     what, _, evidence = warning.rpartition(": ")
     statement = next((t["statement"] for t in trace if t["rule"] == what), None)
     if statement:
         return f"{statement} ({evidence} evidence)"
-    name = what.split(" (")[0]
-    return f"the figure '{w.label(name)}' ({evidence} evidence)"
+    name, _, ruleset = what.partition(" (")
+    param = library.get(ruleset.rstrip(")")).spec.parameters.get(name) if library and ruleset else None
+    return f"the figure for {param.description if param else w.label(name)} ({evidence} evidence)"
 
 
 def _why(e: dict) -> list[str]:
@@ -316,7 +318,7 @@ def build(a: dict, library: Library | None = None, run: Run | None = None,
         ch = (changes or {}).get(e["id"])
         quiet = sum(1 for t in e["trace"] if t["status"] not in ("fired", "overridden"))
         elements.append(ElementReport(
-            n, e["id"], e["summary"] or w.label(e["topic"]), e["finding"], e["amount"], _element_facts(e), _why(e),
+            n, e["id"], e["summary"] or w.label(e["topic"]), e["finding"], e["amount"], _element_facts(e, library), _why(e),
             _distance(ch and ch["distance"]), _moves(ch), ch["considered"] if ch else None,
             _trace(e, library, run), quiet))
     notes = []
@@ -335,4 +337,5 @@ def build(a: dict, library: Library | None = None, run: Run | None = None,
     return Report(a["case"]["reference"], a["case"]["landlord"], a["as_of"], f"remedies {a['engine']['version']}",
                   a["disclaimer"], _summary(a), elements, Fact("Total proposed", w.money(a["total"])), notes, orders,
                   recs, rulesets, list(a["notes"]),
-                  sorted({_plain_warning(x, [t for e in a["elements"] for t in e["trace"]]) for x in a["evidence_warnings"]}))
+                  sorted({_plain_warning(x, [t for e in a["elements"] for t in e["trace"]], library)
+                          for x in a["evidence_warnings"]}))
