@@ -297,7 +297,7 @@ class _CaseRun:
         """Each complaint is judged by the Code and landlord policy in force when it was made."""
         topic = {el.id: el.topic for el in self.case.elements}
         for i, comp in enumerate(self.complaints):
-            made = self.case.complaints[i].made
+            made = self.case.complaints[i].known_start()
             rulesets = _for_assessment(self.library.active(self.decided, made, self.case.case.landlord))
             rulesets += [rs for rs, _, _ in self.library.fallbacks(rulesets).values()]
             compiled = compile_stage("derive", rulesets, self.dates_for(made), applies_to="complaint")
@@ -348,6 +348,9 @@ def _publish_proposal(run: _CaseRun, el_id: str) -> None:
         raise EngineError(f"no compensation rule applied to element '{el_id}'")
     facts["proposed_amount"] = st.proposed_amount
     facts["offer_shortfall"] = st.proposed_amount - facts["offered"]
+    # how far the offer goes beyond the top of the band used (beyond the proposal where the band has no top)
+    top = st.band.get("max") if st.band else None
+    facts["offer_over_band_top"] = facts["offered"] - (top if top is not None else st.proposed_amount)
 
 
 def _publish_finding(run: _CaseRun, el_id: str) -> None:

@@ -25,12 +25,15 @@ ELEMENT_FACTS: dict[str, object] = {
     "jurisdiction__rent_or_service_charge_level": False,
     "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0,
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
-    "acknowledged": "no", "apologised": False, "put_right": "no", "learning_shown": False,
-    "offers": 0, "offered": 0, "paid": 0,
+    # the landlord's redress: extents are no/partly/fully/unknown, yes-no judgements yes/no/unknown
+    "acknowledged": "unknown", "apologised": "unknown", "put_right": "unknown", "learning_shown": "unknown",
+    "offers": 0, "offered": 0, "paid": 0, "offer_after_referral": False, "offer_in_kind": False,
+    "offer_covered_elsewhere": False,
     "out_of_pocket": 0, "out_of_pocket_unevidenced": 0,
     "amenity_weekly_rent_pence": 0, "amenity_weeks": 0, "amenity_percent": 0,
     # written by the stages as they run
     "excluded": False, "points": 0, "level": "", "proposed_amount": 0, "offer_shortfall": 0,
+    "offer_over_band_top": 0,
     "finding": "", "amount": 0,
 }
 COMPLAINT_FACTS: dict[str, object] = {
@@ -74,6 +77,11 @@ SUBJECTS: dict[str, dict[str, object]] = {"element": ELEMENT_FACTS, "complaint":
                                           "draft": DRAFT_FACTS, "draft_element": DRAFT_ELEMENT_FACTS}
 
 
+def _yes_no(value: bool | None) -> str:
+    """A judgement the report may not give, as durable_rules can compare it."""
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
 def fact_names(vocab: Vocabulary) -> set[str]:
     """Every name a condition may use: the fixed facts plus one per vocabulary word."""
     return set().union(*(subject_facts(subject, vocab) for subject in SUBJECTS))
@@ -88,6 +96,8 @@ def subject_facts(subject: str, vocab: Vocabulary) -> set[str]:
         names |= {f"failure__{kind}", f"failure__{kind}__measure"}
     names |= {f"impact__{w}" for w in vocab.impacts}
     names |= {f"vulnerability__{w}" for w in vocab.vulnerabilities}
+    names |= {f"topic__{w}" for w in vocab.topics}
+    names |= {f"mitigation__{w}" for w in vocab.mitigations}
     return names
 
 
@@ -108,6 +118,11 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         f[f"impact__{word}"] = word in el.impacts
     for word in sorted(vocab.vulnerabilities):
         f[f"vulnerability__{word}"] = word in case.resident.vulnerabilities
+    for word in sorted(vocab.topics):
+        f[f"topic__{word}"] = word == el.topic or word in el.also_topics
+    for word in sorted(vocab.mitigations):
+        f[f"mitigation__{word}"] = word in el.mitigations
+    offers = el.redress.counted_offers()
     explain: dict[str, str] = {}
     j = el.jurisdiction
     f.update({
@@ -121,11 +136,15 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "impacts": len(set(el.impacts)), "vulnerable": bool(case.resident.vulnerabilities),
         "impact_compensated_elsewhere": el.impact_compensated_under is not None,
         "rent_arrears": case.resident.rent_arrears, "agreed_to_offset": case.resident.agreed_to_offset,
-        "acknowledged": el.redress.acknowledged, "apologised": el.redress.apologised,
-        "put_right": el.redress.put_right, "learning_shown": el.redress.learning_shown,
-        "offers": len(el.redress.offers),
-        "offered": sum(o.amount for o in el.redress.offers),
-        "paid": sum(o.amount for o in el.redress.offers if o.paid),
+        "acknowledged": el.redress.acknowledged, "apologised": _yes_no(el.redress.apologised),
+        "put_right": el.redress.put_right, "learning_shown": _yes_no(el.redress.learning_shown),
+        "offers": len(offers),
+        "offered": sum(o.amount for o in offers),
+        "paid": sum(o.amount for o in offers if o.paid),
+        "offer_after_referral": any(o.stage == "after_referral" for o in offers),
+        "offer_in_kind": any(o.kind != "compensation" for o in offers),
+        "offer_covered_elsewhere": any(el.id in o.also_covers for other in case.elements if other.id != el.id
+                                       for o in other.redress.counted_offers()),
     })
     f["out_of_pocket"] = sum(c.amount for c in el.costs if c.evidenced)
     f["out_of_pocket_unevidenced"] = sum(c.amount for c in el.costs if not c.evidenced)
@@ -138,12 +157,18 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         explain["duration_days"] = f"{f['duration_days']} days from {el.period.from_} to {el.period.to}"
     for failure in el.failures:
         f[f"failure__{failure.kind}"] += failure.count
-        days = failure.days
+        days = failure.working_days if failure.working_days is not None else failure.days
+        if failure.working_days is not None:
+            explain[f"failure__{failure.kind}__measure"] = f"{days} working days late, as stated"
         if days is None and failure.from_ and failure.to:
             days = (failure.to - failure.from_).days
             explain[f"failure__{failure.kind}__measure"] = f"{days} days from {failure.from_} to {failure.to}"
         if days:
             f[f"failure__{failure.kind}__measure"] += days
+        if failure.working_days is None and days and days > f["duration_days"] and not el.period:
+            # without a period, the element lasted at least as long as its longest stated failure
+            f["duration_days"] = days
+            explain["duration_days"] = f"{days} days, the longest failure ({failure.kind}); no period given"
     f["failure_kinds"] = sum(1 for k in vocab.failure_kinds if f[f"failure__{k}"])
     return Observed(f, explain)
 
@@ -178,12 +203,16 @@ def complaint_facts(index: int, c: Complaint) -> Observed:
     f["failure_order"] = c.failure_order is not None
     f["stage1_extended"], f["stage2_extended"] = c.stage1_extended, c.stage2_extended
     f["refused_reason"] = c.refused or ""
-    if c.issue_arose:
+    if c.issue_arose and c.made:
         months = (c.made.year - c.issue_arose.year) * 12 + c.made.month - c.issue_arose.month
         f["issue_age_months"] = months - (1 if c.made.day < c.issue_arose.day else 0)
         explain["issue_age_months"] = f"{f['issue_age_months']} whole months from {c.issue_arose} to {c.made}"
-    _stage(f, explain, c.made, c.acknowledged, c.stage1_response,
-           ("acknowledged_never", "ack_wd", "stage1_never", "stage1_wd"))
+    if c.made:  # without the date it was made, stage 1 cannot be measured (later stages still can)
+        _stage(f, explain, c.made, c.acknowledged, c.stage1_response,
+               ("acknowledged_never", "ack_wd", "stage1_never", "stage1_wd"))
+    else:
+        f["acknowledged_never"] = c.acknowledged == "never"
+        f["stage1_never"] = c.stage1_response == "never"
     if c.escalation_requested:
         f["escalated"] = True
         _stage(f, explain, c.escalation_requested, c.escalation_acknowledged, c.stage2_response,
@@ -193,4 +222,4 @@ def complaint_facts(index: int, c: Complaint) -> Observed:
 
 def first_complaint_date(case: Case) -> date | None:
     """The date that selects the Complaint Handling Code and landlord policy in force."""
-    return min((c.made for c in case.complaints), default=None)
+    return min((d for c in case.complaints if (d := c.known_start())), default=None)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from remedies.cli import main
 
 from chromium import LAUNCH_ARGS, ensure_chromium
-from conftest import ROOT
+from conftest import ROOT, assess_path
 
 SEED = ROOT / "examples/202425093-clarion.yaml"
 OTHER = ROOT / "examples/202210730-clarion.yaml"
@@ -63,20 +63,25 @@ def _no_horizontal_overflow(page: Page) -> None:
     assert wide[0] <= wide[1] and not wide[2], f"overflows: {wide}"
 
 
+@pytest.fixture(scope="module")
+def total(library) -> str:
+    return f"£{assess_path(SEED, library)['total']:,}"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_page_is_readable_at_each_width(width, browser, pages, shots):
+def test_the_page_is_readable_at_each_width(width, browser, pages, shots, total):
     page = _open(browser, pages["one"], width)
     _no_horizontal_overflow(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Proposal for complaint 202425093")
-    expect(page.get_by_text("In all the landlord would pay £500, within 4 weeks (by 8 August 2025).")).to_be_visible()
+    expect(page.get_by_text(f"In all the landlord would pay {total}, within 4 weeks (by 8 August 2025).")).to_be_visible()
     summary = page.get_by_role("table").first
     expect(summary.get_by_role("row", name="response to reports of broken communal entrance doors")) \
         .to_contain_text("maladministration")
-    expect(summary.get_by_role("row", name="Total proposed")).to_contain_text("£500")
+    expect(summary.get_by_role("row", name="Total proposed")).to_contain_text(total)
     expect(page.get_by_role("heading", name="What the landlord must do")).to_be_visible()
     orders = page.get_by_role("table").nth(1)
     expect(orders.get_by_role("columnheader", name="By when")).to_be_visible()
-    expect(orders.get_by_role("row").filter(has_text="Pay the resident")).to_contain_text("(£500)")
+    expect(orders.get_by_role("row").filter(has_text="Pay the resident")).to_contain_text(f"({total})")
     expect(orders.get_by_role("row").filter(has_text="Pay the resident")).to_contain_text("by 8 August 2025")
     element = page.get_by_role("heading", name="2. the landlord's handling of the complaint")
     element.scroll_into_view_if_needed()

@@ -166,7 +166,7 @@ def test_deep_nesting_is_bad_input_not_a_crash(tmp_path, capsys):
 RULE_EDITS = [
     ("points not a number", "then: {add_points: {points: 2}}}", "then: {add_points: {points: two}}}",
      "points is a whole number"),
-    ("every of zero", "per: failure__repair_delay__measure, every: 90, max: 2", "per: failure__repair_delay__measure, every: 0, max: 2",
+    ("every of zero", "per: failure__repair_delay__measure, every: 90, max: 4", "per: failure__repair_delay__measure, every: 0, max: 4",
      "every is a whole number of at least 1"),
     ("a figure without a source", "rate: {param: rate_loss_of_power}", "rate: 10",
      "rate is {param: NAME}, so the figure carries its source"),

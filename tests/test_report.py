@@ -65,12 +65,12 @@ def test_every_fact_of_the_model_appears_in_every_format(name, fmt, seed_items):
 
 
 def test_the_model_carries_what_the_formats_used_to_drop(seed_items):
-    r = seed_items["202425093-clarion"][0][1]
+    a, r, _ = seed_items["202425093-clarion"][0]
     labels = {f.label for e in r.elements for f in e.facts}
     assert {"Finding", "Sum", "Before redress", "Made up of", "Least proportionate offer",
             "For reasonable redress the landlord must also show", "Offer"} <= labels
     pay = next(o for o in r.orders if o.amount is not None)
-    assert pay.amount == 500 and pay.when == "within 4 weeks (by 8 August 2025)"
+    assert pay.amount == a["total"] > 0 and pay.when == "within 4 weeks (by 8 August 2025)"
     assert any("version 2020-07/2022-04/2024-04" in f.text for f in r.rulesets)
     assert all(e.distance and e.considered for e in r.elements)
 

@@ -29,12 +29,12 @@ def _confirm(name: str, element: dict, library, tmp_path) -> None:
     path = ROOT / "examples" / f"{name}.yaml"
     case = facts.load(path, library.vocabulary)
     base = case.model_dump(mode="python", by_alias=True, exclude_none=True)
-    least = {element["id"]: (element["offer_advice"] or {}).get("least_proportionate_offer")}
-    by_change = {c.change: c for c in generate(base, library, least)}
+    least = {element["id"]: ((element["offer_advice"] or {}).get("least_proportionate_offer"), element["offered"])}
+    by_change = {(c.element, c.change): c for c in generate(base, library, least)}
     w = element["what_would_change"]
     for way in ("up", "down", "sum_only"):
         for n, move in enumerate(w[way]):
-            changed = by_change[move["change"]].facts
+            changed = by_change[(move["element"], move["change"])].facts
             assert changed != base
             out = tmp_path / f"{way}-{n}.yaml"
             out.write_text(yaml.safe_dump(changed, sort_keys=False, allow_unicode=True))
@@ -57,14 +57,14 @@ def test_distance_is_in_the_finding_rules_own_points(library, tmp_path, capsys):
     a = _assess_json("202425093-clarion", capsys)
     ch = next(e for e in a["elements"] if e["id"] == "complaint-handling")
     d = ch["what_would_change"]["distance"]
-    threshold = next(t["params"]["points_maladministration"]["value"] for t in ch["trace"]
-                     if t["rule"] == "hos-remedies-guidance/F-maladministration")
+    threshold = next(t["params"]["points_maladministration_complaint_handling"]["value"] for t in ch["trace"]
+                     if t["rule"] == "hos-remedies-guidance/F-maladministration-complaint-handling")
     assert d["points"] == ch["points"] and d["up"]["level"] == "maladministration"
     assert d["up"]["threshold"] == threshold and d["up"]["points_needed"] == threshold - ch["points"]
-    assert d["down"]["level"] == "no_maladministration" and d["down"]["points_to_lose"] > 0
-    # one more chaser is one point: the cliff the caseworker could not see
-    ups = [m["change"] for m in ch["what_would_change"]["up"]]
-    assert "the complaint: the resident chasing a response once more" in ups
+    # known failings hold it at service failure whatever the points (F-failing-admitted)
+    assert d["down"] is None and d["held_without_points"]
+    # a change to the complaint's own dates and steps is the cliff the caseworker could not see
+    assert any(m["change"].startswith("the complaint: ") for m in ch["what_would_change"]["up"])
     _confirm("202425093-clarion", ch, library, tmp_path)
 
 

@@ -256,6 +256,7 @@ def _trace(e: dict, library: Library | None, run: Run | None) -> list[TraceLine]
 
 
 def _distance(d: dict | None) -> list[str]:
+    """The distance in the finding rules' own terms: points against the thresholds they read."""
     if not d or d["points"] is None:
         return []
     out = []
@@ -263,24 +264,32 @@ def _distance(d: dict | None) -> list[str]:
         u = d["up"]
         out.append(f"{d['points']} points: {u['points_needed']} more would reach {w.label(u['level'])} "
                    f"(at {u['threshold']} points)")
+    for level in d["points_alone_cannot_reach"]:
+        out.append(f"More points alone would not make it {w.label(level)}: the rules for that level also need "
+                   f"facts this case does not have")
     if d["down"]:
         dn = d["down"]
         out.append(f"{d['points']} points: {dn['points_to_lose']} fewer would bring it down to {w.label(dn['level'])} "
                    f"(below {dn['threshold']} point{'s' if dn['threshold'] != 1 else ''})")
+    elif d["held_without_points"]:
+        out.append("Fewer points would not lower it: a finding rule holds it at this level on other facts "
+                   "(see the trace)")
     return out
 
 
-_WAY = {"up": "would raise it to", "down": "would lower it to", "sum_only": "would keep it at"}
+_WAY = {"up": "up to", "down": "down to", "sum_only": "still"}
 
 
-def _moves(changes: dict | None) -> list[Move]:
+def _moves(changes: dict | None, el_id: str, titles: dict[str, str]) -> list[Move]:
+    """Each change in words; one made to another element of the case says which."""
     if not changes:
         return []
     out = []
     for way in ("up", "down", "sum_only"):
         for m in changes[way]:
-            out.append(Move(way, m["change"], m["finding"], m["amount"],
-                            f"{m['change'][0].upper()}{m['change'][1:]} {_WAY[way]} {w.label(m['finding'])}, "
+            change = m["change"] if m["element"] in (None, el_id) else f"on {titles[m['element']]}, {m['change']}"
+            out.append(Move(way, change, m["finding"], m["amount"],
+                            f"{change[0].upper()}{change[1:]}: {_WAY[way]} {w.label(m['finding'])}, "
                             f"{w.money(m['amount'])}"))
     return out
 
@@ -314,12 +323,13 @@ def build(a: dict, library: Library | None = None, run: Run | None = None,
           changes: dict[str, dict] | None = None) -> Report:
     """The report model for one assessment; ``changes`` is "what would change this" by element."""
     elements = []
+    titles = {e["id"]: e["summary"] or w.label(e["topic"]) for e in a["elements"]}
     for n, e in enumerate(a["elements"], 1):
         ch = (changes or {}).get(e["id"])
         quiet = sum(1 for t in e["trace"] if t["status"] not in ("fired", "overridden"))
         elements.append(ElementReport(
             n, e["id"], e["summary"] or w.label(e["topic"]), e["finding"], e["amount"], _element_facts(e, library), _why(e),
-            _distance(ch and ch["distance"]), _moves(ch), ch["considered"] if ch else None,
+            _distance(ch and ch["distance"]), _moves(ch, e["id"], titles), ch["considered"] if ch else None,
             _trace(e, library, run), quiet))
     notes = []
     treated = [f"{verb} landlord offers of {w.money(a[key])}" for verb, key in

@@ -31,17 +31,30 @@ class Candidate:
     new_word: bool = False  # adds a word the facts did not use: shown after changes to the facts given
 
 
-_DEGREE = {"no": "not at all"}
+_DEGREE = {"no": "not at all", "unknown": "not known"}
+UNKNOWN = "unknown"  # a judgement the facts leave open: never a change to suggest
 
 
 def _steps(field: str) -> list[str]:
     return list(get_args(Redress.model_fields[field].annotation))
 
 
-def read_facts(library: Library) -> set[str]:
-    """Every fact some rule reads: a failure kind no rule reads cannot move anything."""
-    return {name for rs in library.rulesets for rule in rs.spec.rules
+def read_facts(library: Library, topic: str | None = None) -> set[str]:
+    """Every fact some rule reads (a word no rule reads cannot move anything); given a topic, only
+    the rules whose own top-level condition on the topic admits it."""
+    return {name for rs in library.rulesets for rule in rs.spec.rules if topic is None or _admits(rule.when, topic)
             for name in conditions.referenced_facts(rule.when)}
+
+
+def _admits(when: dict, topic: str) -> bool:
+    """False only where a condition that must hold (the rule's own, or one of its `all`) excludes the topic."""
+    for leaf in when.get("all", [when]):
+        if leaf.get("fact") != "topic":
+            continue
+        if ("eq" in leaf and leaf["eq"] != topic) or ("ne" in leaf and leaf["ne"] == topic) \
+                or ("in" in leaf and topic not in leaf["in"]):
+            return False
+    return True
 
 
 def derived_kinds(library: Library) -> set[str]:
@@ -74,7 +87,8 @@ def _label(word: str) -> str:
     return word.replace("_", " ")
 
 
-def _element_changes(base: dict, i: int, library: Library, read: set[str], least_offer: int | None) -> list[Candidate]:
+def _element_changes(base: dict, i: int, library: Library, read: set[str],
+                     least_offer: tuple[int | None, int]) -> list[Candidate]:
     el = base["elements"][i]
     eid = el["id"]
     out: list[Candidate] = []
@@ -110,41 +124,43 @@ def _element_changes(base: dict, i: int, library: Library, read: set[str], least
     for word in _words(library.vocabulary.impacts, impacts, "impact", "impacts", read):
         out.append(_with(base, f"with the impact '{_label(word)}'",
                          lambda d, word=word: at(d).setdefault("impacts", []).append(word), eid, True))
+    mitigations = el.get("mitigations", [])
+    for word in mitigations:
+        out.append(_with(base, f"without the mitigation '{_label(word)}'",
+                         lambda d, word=word: at(d)["mitigations"].remove(word), eid))
+    for word in _words(library.vocabulary.mitigations, mitigations, "mitigation", "mitigations", read):
+        out.append(_with(base, f"with the mitigation '{_label(word)}'",
+                         lambda d, word=word: at(d).setdefault("mitigations", []).append(word), eid, True))
     redress = el.get("redress", {})
     for field, doing in (("acknowledged", "acknowledging its failings"), ("put_right", "putting things right")):
-        now = redress.get(field, _steps(field)[0])
+        now = redress.get(field, Redress.model_fields[field].default)
         for step in _steps(field):
-            if step != now:
-                out.append(_with(base, f"the landlord {doing} {_DEGREE.get(step, step)} (not {_DEGREE.get(now, now)})",
+            if step not in (now, UNKNOWN):
+                was = "now not known" if now == UNKNOWN else f"not {_DEGREE.get(now, now)}"
+                out.append(_with(base, f"the landlord {doing} {_DEGREE.get(step, step)} ({was})",
                                  lambda d, field=field, step=step: at(d).setdefault("redress", {}).update({field: step}),
                                  eid))
-    for field in ("apologised", "learning_shown"):
-        now = bool(redress.get(field, False))
-        words = f"the landlord {'did not ' if now else ''}{'apologise' if field == 'apologised' else 'show learning'}"
-        out.append(_with(base, words, lambda d, field=field, now=now: at(d).setdefault("redress", {}).update(
-            {field: not now}), eid))
+    for field, doing in (("apologised", "apologise"), ("learning_shown", "show learning")):
+        now = redress.get(field)
+        for value in (True, False):
+            if value is not now:
+                words = f"the landlord {'' if value else 'not '}having {'apologised' if field == 'apologised' else 'shown learning'}"
+                words += "" if now is not None else " (not known now)"
+                out.append(_with(base, words, lambda d, field=field, value=value: at(d).setdefault(
+                    "redress", {}).update({field: value}), eid))
     offers = redress.get("offers", [])
     for k, o in enumerate(offers):
-        out.append(_with(base, f"without the landlord's offer of £{o['amount']:,} at stage {o['stage']}",
+        out.append(_with(base, f"without the landlord's offer of £{o.get('amount', 0):,}",
                          lambda d, k=k: at(d)["redress"]["offers"].pop(k), eid))
-    offered = sum(o["amount"] for o in offers)
-    if least_offer and least_offer > offered:
-        def raise_offer(d: dict) -> None:
-            offs = at(d).setdefault("redress", {}).setdefault("offers", [])
-            if offs:
-                offs[-1]["amount"] += least_offer - offered
-            else:
-                offs.append({"amount": least_offer, "stage": _offer_stages()[-1]})
-        out.append(_with(base, f"the landlord offering £{least_offer:,} in all (not £{offered:,})", raise_offer, eid))
+    least, offered = least_offer
+    if least and least > offered:
+        out.append(_with(base, f"the landlord offering £{least:,} in all (not £{offered:,})",
+                         lambda d: at(d).setdefault("redress", {}).setdefault("offers", []).append(
+                             {"amount": least, "replaces_earlier": True}), eid))
     if el.get("impact_compensated_under"):
         out.append(_with(base, f"its impact not already compensated under '{el['impact_compensated_under']}'",
                          lambda d: at(d).pop("impact_compensated_under"), eid))
     return out
-
-
-def _offer_stages() -> list[Any]:
-    from ..facts import Offer
-    return list(get_args(Offer.model_fields["stage"].annotation))
 
 
 def _complaint_changes(base: dict, k: int) -> list[Candidate]:
@@ -210,12 +226,17 @@ def _resident_changes(base: dict, library: Library, read: set[str]) -> list[Cand
     return out
 
 
-def generate(base: dict, library: Library, least_offers: dict[str, int | None]) -> list[Candidate]:
-    """Every one-fact change this module knows for the case ``base`` (a facts mapping)."""
+def generate(base: dict, library: Library, least_offers: dict[str, tuple[int | None, int]],
+             excluded: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every one-fact change this module knows for the case ``base`` (a facts mapping); ``least_offers``
+    gives each element's least proportionate offer and what the landlord offered."""
     read = read_facts(library)
     out: list[Candidate] = []
     for i, el in enumerate(base["elements"]):
-        out += _element_changes(base, i, library, read, least_offers.get(el["id"]))
+        if el["id"] in excluded:
+            continue  # outside jurisdiction: the Scheme decides it, not the facts of the failure
+        topical = set().union(*(read_facts(library, t) for t in [el["topic"], *el.get("also_topics", [])]))
+        out += _element_changes(base, i, library, topical, least_offers.get(el["id"], (None, 0)))
     for k in range(len(base.get("complaints", []))):
         out += _complaint_changes(base, k)
     out += _resident_changes(base, library, read)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import engine
+from .. import conditions, engine
 from ..effects import effect_of
 from ..errors import RemediesError
 from ..facts import Case
@@ -26,46 +26,79 @@ _RANK = {"no_maladministration": 0, "reasonable_redress": 1, "service_failure": 
          "severe_maladministration": 4}
 
 
-def _thresholds(element: dict, library: Library) -> list[dict]:
-    """(level, threshold, rule) for each finding rule that sets a level once points reach a figure."""
+POINTS_SEARCH = 100  # how far above or below the element's points to look for a threshold
+
+
+def _finding_rules(element: dict, library: Library) -> list[tuple[str, str, dict, dict]]:
+    """(level, rule key, compiled condition, facts it read) for each finding rule that sets a level,
+    with its parameters at the values the assessment read."""
     out = []
     for t in element["trace"]:
         if t["stage"] != "finding":
             continue
         rule = next((r for r in library.get(t["ruleset"]).spec.rules if f"{t['ruleset']}/{r.id}" == t["rule"]), None)
-        if rule is None:
+        if rule is None or "points" not in conditions.referenced_facts(rule.when):
             continue
         name, level = effect_of(rule.then)
-        if name != "set_level" or level not in LEVELS:
+        if name != "set_level" or level not in LEVELS or any(p not in t["params"] for p in
+                                                               conditions.referenced_params(rule.when)):
             continue
-        when = rule.when
-        if when.get("fact") != "points":
-            continue
-        for op, extra in (("gte", 0), ("gt", 1)):
-            ref = when.get(op)
-            if isinstance(ref, dict) and ref.get("param") in t["params"]:
-                out.append({"level": level, "points": t["params"][ref["param"]]["value"] + extra, "rule": t["rule"]})
-            elif isinstance(ref, int):
-                out.append({"level": level, "points": ref + extra, "rule": t["rule"]})
-    return sorted(out, key=lambda x: LEVELS.index(x["level"]))
+        cond = conditions.compile_condition(
+            rule.when, lambda ref, t=t: t["params"][ref["param"]][ref.get("field", "value")])
+        out.append((level, t["rule"], cond, dict(t["reads"])))
+    return out
+
+
+def _holds(cond: dict, reads: dict, points: int) -> bool:
+    return conditions.evaluate(cond, {**reads, "points": points})
 
 
 def distance(element: dict, library: Library) -> dict:
-    """How many points the element is from the level above and from falling to the level below."""
+    """How many points the element is from the level above, and from falling below its level, found by
+    evaluating the finding rules' own conditions (with the other facts as they are) at other points."""
     level, points = element["level_before_redress"], element["points"]
     if level not in LEVELS or points is None:
-        return {"points": points, "up": None, "down": None}
-    steps = _thresholds(element, library)
-    above = [s for s in steps if LEVELS.index(s["level"]) > LEVELS.index(level) and s["points"] > points]
-    here = [s for s in steps if s["level"] == level and s["points"] <= points]
-    below = [lv for lv in LEVELS[:LEVELS.index(level)]]
-    up = above[0] and {"level": above[0]["level"], "threshold": above[0]["points"],
-                       "points_needed": above[0]["points"] - points, "rule": above[0]["rule"]} if above else None
+        return {"points": points, "up": None, "down": None, "points_alone_cannot_reach": [], "held_without_points": False}
+    rules = _finding_rules(element, library)
+    up = None
+    for lv, key, cond, reads in rules:
+        if LEVELS.index(lv) <= LEVELS.index(level):
+            continue
+        at = next((p for p in range(points + 1, points + POINTS_SEARCH) if _holds(cond, reads, p)), None)
+        if at is not None and (up is None or (LEVELS.index(lv), at) < (LEVELS.index(up["level"]), up["threshold"])):
+            up = {"level": lv, "threshold": at, "points_needed": at - points, "rule": key}
+    higher = {lv for lv, _, _, _ in rules if LEVELS.index(lv) > LEVELS.index(level)}
+    reachable = {lv for lv, _, cond, reads in rules if lv in higher
+                 and any(_holds(cond, reads, p) for p in range(points + 1, points + POINTS_SEARCH))}
+    blocked = sorted(higher - reachable, key=LEVELS.index)
+    # a rule that fired and sets this level without reading points keeps it there whatever the points
+    floor = _level_held_otherwise(element, library, level)
+    holding = [(lv, cond, reads) for lv, _, cond, reads in rules
+               if LEVELS.index(lv) >= LEVELS.index(level) and _holds(cond, reads, points)]
     down = None
-    if here and below:
-        down = {"level": below[-1], "threshold": here[-1]["points"], "points_to_lose": points - here[-1]["points"] + 1,
-                "rule": here[-1]["rule"]}
-    return {"points": points, "up": up, "down": down}
+    if holding and LEVELS.index(level) > 0:
+        # the most points at which none of the rules that put it at this level (or above) holds
+        at = next((p for p in range(points - 1, max(-1, points - POINTS_SEARCH), -1)
+                   if not any(_holds(c, r, p) for _, c, r in holding)), None)
+        others = [lv for lv, key, cond, reads in rules if at is not None and _holds(cond, reads, at)]
+        if at is not None and not floor:
+            below = max(others, key=LEVELS.index, default=LEVELS[0])
+            if LEVELS.index(below) < LEVELS.index(level):
+                down = {"level": below, "threshold": at + 1, "points_to_lose": points - at, "rule": None}
+    return {"points": points, "up": up, "down": down, "points_alone_cannot_reach": blocked,
+            "held_without_points": floor}
+
+
+def _level_held_otherwise(element: dict, library: Library, level: str) -> bool:
+    """A finding rule that fired and sets ``level`` or above without reading points."""
+    for t in element["trace"]:
+        if t["stage"] != "finding" or t["status"] != "fired" or "points" in t["reads"]:
+            continue
+        rule = next((r for r in library.get(t["ruleset"]).spec.rules if f"{t['ruleset']}/{r.id}" == t["rule"]), None)
+        name, lv = effect_of(rule.then) if rule else ("", "")
+        if name == "set_level" and lv in LEVELS and LEVELS.index(lv) >= LEVELS.index(level):
+            return True
+    return False
 
 
 def _outcome(case: Case, library: Library, as_of: date | None) -> dict[str, dict] | None:
@@ -89,8 +122,10 @@ def explore(case: Case, library: Library, as_of: date | None, assessment: dict[s
     """For each element: its distance from the next levels and the one-fact changes that move it,
     each confirmed by assessing the changed facts."""
     base = case.model_dump(mode="python", by_alias=True, exclude_none=True)
-    least = {e["id"]: (e["offer_advice"] or {}).get("least_proportionate_offer") for e in assessment["elements"]}
-    candidates = generate(base, library, least)
+    least = {e["id"]: ((e["offer_advice"] or {}).get("least_proportionate_offer"), e["offered"])
+             for e in assessment["elements"]}
+    excluded = frozenset(e["id"] for e in assessment["elements"] if e["finding"] == "outside_jurisdiction")
+    candidates = generate(base, library, least, excluded)
     outcomes = [(c, _outcome(changed, library, as_of)) for c in candidates
                 if (changed := _validated(c)) is not None]
     result: dict[str, dict] = {}
