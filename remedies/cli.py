@@ -16,7 +16,7 @@ from typing import Callable
 
 import click
 
-from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets, whatif
+from . import __version__, assessment, check, checkreport, draft, engine, guide, report, rulesets, whatif
 from .errors import RemediesError
 
 EXIT_BAD_INPUT = 2
@@ -32,8 +32,14 @@ def _as_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"'{value}' is not a date as YYYY-MM-DD") from None
 
 
-def _library(dirs: tuple[Path, ...]) -> rulesets.Library:
-    return rulesets.load(list(dirs) or None)
+def _library(added: tuple[Path, ...], only: tuple[Path, ...] = ()) -> rulesets.Library:
+    """The shipped rulesets plus --rulesets (a file with a shipped id replaces it), or only --only-rulesets."""
+    if added and only:
+        raise click.UsageError("give --rulesets (added to the shipped ones) or --only-rulesets (instead of "
+                               "them), not both")
+    if only:
+        return rulesets.load(list(only))
+    return rulesets.load(rulesets.with_shipped(list(added)) if added else None)
 
 
 def _write(text: str, output: Path | None, force: bool) -> None:
@@ -61,8 +67,13 @@ def _write(text: str, output: Path | None, force: bool) -> None:
         raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
 
 
-rulesets_option = click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
-                               help="Directory or file of rulesets to use instead of the shipped ones (repeatable).")
+def rulesets_option(command: Callable[..., object]) -> Callable[..., object]:
+    """--rulesets adds to the shipped rulesets; --only-rulesets replaces them (the old --rulesets)."""
+    command = click.option("--only-rulesets", "only_rulesets", multiple=True, type=click.Path(path_type=Path),
+                           help="Directory or file of rulesets to use INSTEAD of the shipped ones (repeatable).")(command)
+    return click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
+                        help="Directory or file of rulesets to ADD to the shipped ones (repeatable); one with "
+                             "the id of a shipped ruleset replaces it.")(command)
 format_option = click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
 
 
@@ -89,14 +100,14 @@ def cli() -> None:
               help="Say what would change each finding: the one-fact changes that move it, each found by "
                    "assessing the changed facts again (about a hundred assessments a case).")
 def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_dirs: tuple[Path, ...],
-           output: Path | None, force: bool, what_if: bool) -> None:
+           only_rulesets: tuple[Path, ...], output: Path | None, force: bool, what_if: bool) -> None:
     """Propose findings, sums and orders for the complaint(s) in FACTS_FILES.
 
     Several files make one document (one HTML page with an index; a JSON list)."""
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     items = []
     for path in facts_files:
-        case = facts.load(path, library.vocabulary)
+        case = guide.load_case(path, library, warn=lambda w: click.echo(f"remedies: warning: {w}", err=True))
         try:
             run = engine.assess(case, library, as_of)
             a = assessment.build(run)
@@ -111,10 +122,10 @@ def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_
 @click.argument("draft_file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(checkreport.FORMATS), default="text", show_default=True)
 @rulesets_option
-def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
+def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Check a draft determination in DRAFT_FILE: bands, totals, deductions, orders, paragraphs, and
     its findings against what the facts support. Exit 1 if any check finds an error."""
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     result = check.run(draft.load(draft_file, library.vocabulary), library)
     click.echo(checkreport.render(result, fmt), nl=False)
     if result["errors"]:
@@ -164,9 +175,9 @@ def rulesets_group() -> None:
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE", help="Only rulesets in force on DATE.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rulesets_option
-def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
+def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """List loaded rulesets (optionally those in force on a date)."""
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     rows = []
     for r in library.rulesets:
         if as_of and not r.in_force(as_of):
@@ -188,9 +199,9 @@ def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...]) 
 @rulesets_group.command(name="show")
 @click.argument("ruleset_id")
 @rulesets_option
-def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
+def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Show one ruleset: header, sources, dated parameters and rules."""
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     r = library.get(ruleset_id)
     s = r.spec
     click.echo(f"{s.title}\n  id {s.id} · {s.kind} · version {s.version} · {s.publisher}")
@@ -218,10 +229,36 @@ def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("what", type=click.Choice(["facts", "draft", "ruleset"]))
-def schema(what: str) -> None:
-    """Print the JSON Schema of a facts, draft or ruleset file (for editors)."""
-    model = {"facts": facts.Case, "draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}[what]
-    click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True))
+@rulesets_option
+def schema(what: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
+    """Print the JSON Schema of a facts, draft or ruleset file (for editors). The facts schema names
+    every word the vocabulary allows, with its meaning, and the landlords with a policy."""
+    if what == "facts":
+        data = guide.facts_schema(_library(ruleset_dirs, only_rulesets))
+    else:
+        data = {"draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}[what].model_json_schema(by_alias=True)
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@cli.command(name="vocabulary")
+@click.argument("kind", required=False, metavar="[KIND]")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@rulesets_option
+def vocabulary_cmd(kind: str | None, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
+    """List the words a facts file may use, with their meanings: topics, failure_kinds, impacts,
+    vulnerabilities, mitigations, other_bodies (KIND: one of these), and where each goes."""
+    words = guide.descriptions(_library(ruleset_dirs, only_rulesets))
+    if kind is not None and kind not in words:
+        raise click.BadParameter(f"'{kind}' is not a kind of word; kinds: {', '.join(words)}", param_hint="KIND")
+    chosen = {k: v for k, v in words.items() if kind in (None, k)}
+    if fmt == "json":
+        click.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+        return
+    for k, entries in chosen.items():
+        where = ", ".join(".".join(p) for p, key in guide.WORD_FIELDS if key == k)
+        click.echo(f"{k} (in {where}):")
+        for word, text in entries.items():
+            click.echo(f"  {word:<32} {text}")
 
 
 def main(argv: list[str] | None = None) -> None:

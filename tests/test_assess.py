@@ -84,7 +84,7 @@ def test_a_band_edited_in_yaml_moves_the_proposed_amount(tmp_path: Path, capsys)
     facts = str(ROOT / "examples/202425093-clarion.yaml")
     _, before, _ = run_cli(["assess", facts, "--format", "json"], capsys)
     _edit_band(copy, "band_maladministration", min=200, max=700)
-    _, after, _ = run_cli(["assess", facts, "--format", "json", "--rulesets", str(copy)], capsys)
+    _, after, _ = run_cli(["assess", facts, "--format", "json", "--only-rulesets", str(copy)], capsys)
     b = {e["id"]: e for e in json.loads(before)["elements"]}
     c = {e["id"]: e for e in json.loads(after)["elements"]}
     assert c["doors-and-asb"]["amount"] == b["doors-and-asb"]["amount"] + 100
