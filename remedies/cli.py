@@ -111,7 +111,7 @@ def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_
         try:
             run = engine.assess(case, library, as_of)
             a = assessment.build(run)
-            changes = whatif.explore(case, library, as_of, a) if what_if else None
+            changes = whatif.explore(case, library, as_of, a, run) if what_if else None
         except RemediesError as exc:  # say which of several files could not be assessed
             raise type(exc)(exc.message, file=exc.file or str(path), line=exc.line, field=exc.field) from None
         items.append((a, report.build(a, library, run, changes), changes))

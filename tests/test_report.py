@@ -24,7 +24,7 @@ def _items(path: Path, library, what_if: bool = True):
     case = facts.load(path, library.vocabulary)
     run = engine.assess(case, library)
     a = assessment.build(run)
-    changes = whatif.explore(case, library, None, a) if what_if else None
+    changes = whatif.explore(case, library, None, a, run) if what_if else None
     return [(a, report.build(a, library, run, changes), changes)]
 
 

@@ -7,6 +7,7 @@ is in the rules' own terms, and changes when they do.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -29,76 +30,63 @@ _RANK = {"no_maladministration": 0, "reasonable_redress": 1, "service_failure": 
 POINTS_SEARCH = 100  # how far above or below the element's points to look for a threshold
 
 
-def _finding_rules(element: dict, library: Library) -> list[tuple[str, str, dict, dict]]:
-    """(level, rule key, compiled condition, facts it read) for each finding rule that sets a level,
-    with its parameters at the values the assessment read."""
+def _finding_rules(run: engine.Run) -> list[tuple[str, str, dict, bool]]:
+    """(level, rule key, compiled condition, reads points) for each finding rule that sets a level,
+    with its parameters at the values in force on the date the assessment read them."""
     out = []
-    for t in element["trace"]:
-        if t["stage"] != "finding":
-            continue
-        rule = next((r for r in library.get(t["ruleset"]).spec.rules if f"{t['ruleset']}/{r.id}" == t["rule"]), None)
-        if rule is None or "points" not in conditions.referenced_facts(rule.when):
-            continue
-        name, level = effect_of(rule.then)
-        if name != "set_level" or level not in LEVELS or any(p not in t["params"] for p in
-                                                               conditions.referenced_params(rule.when)):
-            continue
-        cond = conditions.compile_condition(
-            rule.when, lambda ref, t=t: t["params"][ref["param"]][ref.get("field", "value")])
-        out.append((level, t["rule"], cond, dict(t["reads"])))
+    for rs in run.rulesets:
+        on = run.figures_on(rs) if run.figures_on else run.as_of
+        for rule in rs.spec.rules:
+            name, level = effect_of(rule.then)
+            if rule.stage != "finding" or name != "set_level" or level not in LEVELS:
+                continue
+            if any(rs.param(p, on) is None for p in conditions.referenced_params(rule.when)):
+                continue  # no figure in force: the rule cannot apply on this date
+            cond = conditions.compile_condition(
+                rule.when, lambda ref, rs=rs, on=on: getattr(rs.param(ref["param"], on), ref.get("field", "value")))
+            out.append((level, f"{rs.id}/{rule.id}", cond, "points" in conditions.referenced_facts(rule.when)))
     return out
 
 
-def _holds(cond: dict, reads: dict, points: int) -> bool:
-    return conditions.evaluate(cond, {**reads, "points": points})
-
-
-def distance(element: dict, library: Library) -> dict:
+def distance(run: engine.Run, el_id: str) -> dict:
     """How many points the element is from the level above, and from falling below its level, found by
     evaluating the finding rules' own conditions (with the other facts as they are) at other points."""
-    level, points = element["level_before_redress"], element["points"]
+    st = run.states[el_id]
+    level, points = st.level, None if st.excluded else st.points
     if level not in LEVELS or points is None:
         return {"points": points, "up": None, "down": None, "points_alone_cannot_reach": [], "held_without_points": False}
-    rules = _finding_rules(element, library)
+    facts = run.facts[el_id].facts
+    rules = _finding_rules(run)
+
+    def holds(cond: dict, p: int) -> bool:
+        return conditions.evaluate(cond, {**facts, "points": p})
+
+    by_points = [(lv, key, cond) for lv, key, cond, reads_points in rules if reads_points]
     up = None
-    for lv, key, cond, reads in rules:
+    for lv, key, cond in by_points:
         if LEVELS.index(lv) <= LEVELS.index(level):
             continue
-        at = next((p for p in range(points + 1, points + POINTS_SEARCH) if _holds(cond, reads, p)), None)
+        at = next((p for p in range(points + 1, points + POINTS_SEARCH) if holds(cond, p)), None)
         if at is not None and (up is None or (LEVELS.index(lv), at) < (LEVELS.index(up["level"]), up["threshold"])):
             up = {"level": lv, "threshold": at, "points_needed": at - points, "rule": key}
-    higher = {lv for lv, _, _, _ in rules if LEVELS.index(lv) > LEVELS.index(level)}
-    reachable = {lv for lv, _, cond, reads in rules if lv in higher
-                 and any(_holds(cond, reads, p) for p in range(points + 1, points + POINTS_SEARCH))}
-    blocked = sorted(higher - reachable, key=LEVELS.index)
-    # a rule that fired and sets this level without reading points keeps it there whatever the points
-    floor = _level_held_otherwise(element, library, level)
-    holding = [(lv, cond, reads) for lv, _, cond, reads in rules
-               if LEVELS.index(lv) >= LEVELS.index(level) and _holds(cond, reads, points)]
+    higher = {lv for lv, _, _ in by_points if LEVELS.index(lv) > LEVELS.index(level)}
+    reachable = {lv for lv, _, cond in by_points if lv in higher
+                 and any(holds(cond, p) for p in range(points + 1, points + POINTS_SEARCH))}
+    # a rule that sets this level (or above) without reading points keeps it there whatever the points
+    floor = any(not reads_points and LEVELS.index(lv) >= LEVELS.index(level) and holds(cond, points)
+                for lv, _, cond, reads_points in rules)
+    holding = [cond for lv, _, cond in by_points if LEVELS.index(lv) >= LEVELS.index(level) and holds(cond, points)]
     down = None
-    if holding and LEVELS.index(level) > 0:
+    if holding and LEVELS.index(level) > 0 and not floor:
         # the most points at which none of the rules that put it at this level (or above) holds
         at = next((p for p in range(points - 1, max(-1, points - POINTS_SEARCH), -1)
-                   if not any(_holds(c, r, p) for _, c, r in holding)), None)
-        others = [lv for lv, key, cond, reads in rules if at is not None and _holds(cond, reads, at)]
-        if at is not None and not floor:
-            below = max(others, key=LEVELS.index, default=LEVELS[0])
+                   if not any(holds(c, p) for c in holding)), None)
+        if at is not None:
+            below = max((lv for lv, _, cond, _ in rules if holds(cond, at)), key=LEVELS.index, default=LEVELS[0])
             if LEVELS.index(below) < LEVELS.index(level):
-                down = {"level": below, "threshold": at + 1, "points_to_lose": points - at, "rule": None}
-    return {"points": points, "up": up, "down": down, "points_alone_cannot_reach": blocked,
-            "held_without_points": floor}
-
-
-def _level_held_otherwise(element: dict, library: Library, level: str) -> bool:
-    """A finding rule that fired and sets ``level`` or above without reading points."""
-    for t in element["trace"]:
-        if t["stage"] != "finding" or t["status"] != "fired" or "points" in t["reads"]:
-            continue
-        rule = next((r for r in library.get(t["ruleset"]).spec.rules if f"{t['ruleset']}/{r.id}" == t["rule"]), None)
-        name, lv = effect_of(rule.then) if rule else ("", "")
-        if name == "set_level" and lv in LEVELS and LEVELS.index(lv) >= LEVELS.index(level):
-            return True
-    return False
+                down = {"level": below, "threshold": at + 1, "points_to_lose": points - at}
+    return {"points": points, "up": up, "down": down,
+            "points_alone_cannot_reach": sorted(higher - reachable, key=LEVELS.index), "held_without_points": floor}
 
 
 def _outcome(case: Case, library: Library, as_of: date | None) -> dict[str, dict] | None:
@@ -118,9 +106,24 @@ def _validated(candidate: Candidate) -> Case | None:
         return None  # a change that would make the facts impossible is not a change to show
 
 
-def explore(case: Case, library: Library, as_of: date | None, assessment: dict[str, Any]) -> dict[str, dict]:
+def explore(case: Case, library: Library, as_of: date | None, assessment: dict[str, Any],
+            run: engine.Run) -> dict[str, dict]:
     """For each element: its distance from the next levels and the one-fact changes that move it,
-    each confirmed by assessing the changed facts."""
+    each confirmed by assessing the changed facts. ``run`` and ``assessment`` are the case as given."""
+    key = (case.model_dump_json(), as_of, tuple(r.digest for r in library.rulesets))
+    if key not in _CACHE:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _explore(case, library, as_of, assessment, run)
+    return copy.deepcopy(_CACHE[key])
+
+
+CACHE_SIZE = 16  # the same facts and rulesets give the same answer: a second report of a case costs nothing
+_CACHE: dict[tuple, dict[str, dict]] = {}
+
+
+def _explore(case: Case, library: Library, as_of: date | None, assessment: dict[str, Any],
+             run: engine.Run) -> dict[str, dict]:
     base = case.model_dump(mode="python", by_alias=True, exclude_none=True)
     least = {e["id"]: ((e["offer_advice"] or {}).get("least_proportionate_offer"), e["offered"])
              for e in assessment["elements"]}
@@ -145,5 +148,5 @@ def explore(case: Case, library: Library, as_of: date | None, assessment: dict[s
         for way in moves:  # changes to the facts given first, then the smallest change in the sum
             moves[way].sort(key=lambda m: (m["new_word"], abs(m["amount"] - e["amount"]), m["change"]))
             moves[way] = moves[way][:PER_DIRECTION]
-        result[e["id"]] = {"considered": len(outcomes), "distance": distance(e, library), **moves}
+        result[e["id"]] = {"considered": len(outcomes), "distance": distance(run, e["id"]), **moves}
     return result
