@@ -360,6 +360,28 @@ def _publish_finding(run: _CaseRun, el_id: str) -> None:
     run.observed[el_id].facts.update(finding=st.finding, amount=st.amount)
 
 
+_JUDGEMENTS = ("acknowledged", "apologised", "put_right", "learning_shown")
+
+
+def _unstated_judgements(case: Case, live: list[str]) -> list[str]:
+    """Say which redress judgements the facts leave out: they are read as unknown (0.1 read them as 'no')."""
+    unstated = [f"{el.id} ({', '.join(j for j in _JUDGEMENTS if j not in el.redress.model_fields_set)})"
+                for el in case.elements if el.id in live and not set(_JUDGEMENTS) <= el.redress.model_fields_set]
+    if not unstated:
+        return []
+    return [f"redress judgements not stated are read as unknown, not as 'no' (remedies 0.1 read them as 'no'; "
+            f"state them where the report does): {'; '.join(unstated)}"]
+
+
+def _publish_others(run: _CaseRun, judged: list[str], later: list[str]) -> None:
+    """What the elements judged first were found, for the elements that read it (e.g. complaint handling)."""
+    findings = [run.states[i].finding for i in judged]
+    for el_id in later:
+        run.observed[el_id].facts.update(
+            others_maladministration=sum(f in ("maladministration", "severe_maladministration") for f in findings),
+            others_severe=sum(f == "severe_maladministration" for f in findings))
+
+
 # after each stage, what it decided becomes a fact the next stages can read
 _PUBLISH = (("derive", _publish_derived), ("weigh", _publish_points), ("finding", _publish_level),
             ("compensation", _publish_proposal), ("redress", _publish_finding))
@@ -396,10 +418,17 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
             run.observed[el_id].facts.update(excluded=True, finding="outside_jurisdiction")
     live = [i for i in ids if not run.states[i].excluded]
     run.derive_from_complaints(live)
-    for stage, publish in _PUBLISH:
-        run.run_stage(stage, live)
-        for el_id in live:
-            publish(run, el_id)
+    topic = {el.id: el.topic for el in case.elements}
+    last = library.vocabulary.assessed_last
+    first_pass = [i for i in live if topic[i] not in last]
+    for group in (first_pass, [i for i in live if topic[i] in last]):
+        if group and group is not first_pass:
+            _publish_others(run, first_pass, group)
+        for stage, publish in _PUBLISH:
+            run.run_stage(stage, group)
+            for el_id in group:
+                publish(run, el_id)
     run.run_stage("orders", ids)
+    run.notes.extend(_unstated_judgements(case, live))
     return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes,
                run.dates_for(first_complaint_date(case)))

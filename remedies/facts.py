@@ -239,6 +239,7 @@ class Vocabulary(BaseModel):
     vulnerabilities: frozenset[str]
     other_bodies: frozenset[str]
     mitigations: frozenset[str] = frozenset()
+    assessed_last: frozenset[str] = frozenset()  # topics judged after the others, reading what they found
 
 
 def _check_word(doc: Document, loc: tuple, word: str, known: frozenset[str], what: str) -> None:

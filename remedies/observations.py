@@ -23,7 +23,7 @@ ELEMENT_FACTS: dict[str, object] = {
     "jurisdiction__not_raised_with_landlord": False, "jurisdiction__out_of_time": False,
     "jurisdiction__court_proceedings": False,
     "jurisdiction__rent_or_service_charge_level": False,
-    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0,
+    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0, "complaints_known": 0,
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
     # the landlord's redress: extents are no/partly/fully/unknown, yes-no judgements yes/no/unknown
     "acknowledged": "unknown", "apologised": "unknown", "put_right": "unknown", "learning_shown": "unknown",
@@ -35,6 +35,8 @@ ELEMENT_FACTS: dict[str, object] = {
     "excluded": False, "points": 0, "level": "", "proposed_amount": 0, "offer_shortfall": 0,
     "offer_over_band_top": 0,
     "finding": "", "amount": 0,
+    # for elements judged after the others (vocabulary `assessed_last`): what the others were found
+    "others_maladministration": 0, "others_severe": 0,
 }
 COMPLAINT_FACTS: dict[str, object] = {
     "subject": "complaint", "complaint": 0,
@@ -55,7 +57,8 @@ DRAFT_ELEMENT_FACTS: dict[str, object] = {
     "subject": "draft_element", "element": "", "topic": "", "finding": "", "paragraph": "", "paragraph_kind": "",
     "scheme_paragraph_finding": "", "scheme_paragraph_redress": "", "scheme_paragraphs_jurisdiction": "",
     "judged_sum": 0, "ordered_sum": 0, "band_found": False, "band_text": "", "below_band_by": 0, "above_band_by": 0,
-    "confirms_landlord_offer": False, "offered": 0, "judged_minus_offered": 0, "element_actions": 0,
+    "confirms_landlord_offer": False, "offered": 0, "confirmed_sum": 0, "confirmed_minus_offered": 0,
+    "element_actions": 0,
     "proposal_available": False, "proposal_finding": "", "proposal_amount": 0, "proposal_excluded": False,
     "proposal_paragraph": "", "finding_differs": False, "amount_distance_from_proposal": 0,
     "offered_in_facts": 0, "offered_minus_facts": 0,
@@ -66,6 +69,7 @@ DRAFT_FACTS: dict[str, object] = {
     "replaces_stated": False, "replaces_offers": 0, "replaced_offers": 0, "replaced_difference": 0,
     "deduction_stated": False, "deduct_if_paid": 0, "deduction_expected": 0, "deduction_difference": 0,
     "remaining_stated": False, "remaining_if_paid": 0, "remaining_expected": 0, "remaining_difference": 0,
+    "in_addition_stated": False, "in_addition_to_offers": 0, "offers_listed": 0, "in_addition_difference": 0,
     "payment_ordered": False, "payment_due_weeks": UNKNOWN, "offset": "", "rent_arrears": False,
     "agreed_to_offset": False, "apology_ordered": False, "apology_from": "",
     "facts_elements_missing": 0, "facts_elements_missing_ids": "",
@@ -134,6 +138,7 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "jurisdiction__court_proceedings": j.court_proceedings,
         "jurisdiction__rent_or_service_charge_level": j.rent_or_service_charge_level,
         "impacts": len(set(el.impacts)), "vulnerable": bool(case.resident.vulnerabilities),
+        "complaints_known": len(case.complaints),
         "impact_compensated_elsewhere": el.impact_compensated_under is not None,
         "rent_arrears": case.resident.rent_arrears, "agreed_to_offset": case.resident.agreed_to_offset,
         "acknowledged": el.redress.acknowledged, "apologised": _yes_no(el.redress.apologised),

@@ -63,6 +63,10 @@ EDITS = [
      ["duplicate key 'landlord'"]),
     ("unknown vocabulary word", "kind: misleading_information", "kind: rudeness", "rudeness",
      ["unknown failure kind 'rudeness'", "misleading_information"]),
+    ("an offer covering an element not in the case", "{amount: 50, stage: 2", "{amount: 50, stage: 2, also_covers: [lift]",
+     "lift", ["elements.0.redress.offers.0.also_covers.0", "names 'lift', which is not another element"]),
+    ("an offer at no stage there is", "{amount: 50, stage: 2", "{amount: 50, stage: 3", "stage: 3",
+     ["elements.0.redress.offers.0.stage", "after_referral"]),
 ]
 
 
