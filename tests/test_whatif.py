@@ -81,3 +81,24 @@ def test_no_what_if_leaves_it_out(capsys):
     code, out, _ = run_cli(["assess", str(ROOT / "examples/202425093-clarion.yaml"), "--format", "json",
                             "--no-what-if"], capsys)
     assert code == 0 and all(e["what_would_change"] is None for e in json.loads(out)["elements"])
+
+
+def test_failure_kinds_said_to_weigh_alike_do(library, tmp_path):
+    """Kinds grouped as alike stand for each other: adding any one gives the same assessment."""
+    path = ROOT / "examples/202425093-clarion.yaml"
+    case = facts.load(path, library.vocabulary)
+    base = case.model_dump(mode="python", by_alias=True, exclude_none=True)
+    grouped = [c for c in generate(base, library, {}) if c.element == "record-keeping" and "weigh them alike" in c.change]
+    assert grouped
+    for n, c in enumerate(grouped[:3]):
+        first = c.facts["elements"][2]["failures"][-1]["kind"]
+        other = c.change.split("(or ")[1].split(",")[0].split(":")[0].strip().replace(" ", "_")
+        outcomes = []
+        for kind in (first, other):
+            data = yaml.safe_load(yaml.safe_dump(c.facts))
+            data["elements"][2]["failures"][-1]["kind"] = kind
+            out = tmp_path / f"{n}-{kind}.yaml"
+            out.write_text(yaml.safe_dump(data, sort_keys=False))
+            a = assess_path(out, library)
+            outcomes.append([(e["finding"], e["amount"], e["points"]) for e in a["elements"]])
+        assert outcomes[0] == outcomes[1], (first, other)

@@ -154,8 +154,10 @@ def _advice_facts(e: dict) -> list[Fact]:
     adv = e.get("offer_advice")
     if not adv:
         return []
-    made_of = " + ".join(f"{w.money(b['amount'])} {b['label']}" for b in adv["because"])
-    text = f"{w.money(adv['least_proportionate_offer'])} ({made_of})"
+    parts = adv["because"]
+    made_of = parts[0]["label"] if len(parts) == 1 else " + ".join(f"{w.money(b['amount'])} {b['label']}"
+                                                                      for b in parts)
+    text = f"{w.money(adv['least_proportionate_offer'])} ({made_of})" if parts else w.money(adv["least_proportionate_offer"])
     if adv["shortfall"]:
         text += f"; the landlord's {w.money(adv['offered'])} is {w.money(adv['shortfall'])} short"
     out = [Fact("Least proportionate offer", text)]

@@ -9,6 +9,8 @@ not with the vocabulary's size.
 from __future__ import annotations
 
 import copy
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable, get_args
@@ -68,6 +70,29 @@ def derived_kinds(library: Library) -> set[str]:
     return out
 
 
+def _alike(library: Library, kinds: list[str]) -> list[tuple[str, list[str]]]:
+    """The kinds grouped by how the rules read them: (the first, the others read the same way).
+
+    A kind's signature is every rule that names it, written with all of ``kinds`` blanked, and
+    the comparisons that name it: two kinds with one signature meet every rule's condition in
+    the same way, so adding either gives the same assessment (``kinds`` are all absent)."""
+    blank = re.compile(r'failure__(' + "|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))
+                       + r')(?=__measure"|")') if kinds else None
+    rules = [(json.dumps(r.when, sort_keys=True), json.dumps([r.stage, r.then], sort_keys=True))
+             for rs in library.rulesets for r in rs.spec.rules]
+    groups: dict[tuple, list[str]] = {}
+    for kind in kinds:
+        mine = re.compile(rf'failure__{re.escape(kind)}(?=__measure"|")')
+        sig = []
+        for when, then in rules:
+            if mine.search(when):
+                leaves = sorted(json.dumps(leaf, sort_keys=True) for leaf in conditions.leaves(json.loads(when))
+                                if mine.search(json.dumps(leaf, sort_keys=True)))
+                sig.append((blank.sub("failure__*", when), then, tuple(mine.sub("failure__*", x) for x in leaves)))
+        groups.setdefault(tuple(sorted(sig)), []).append(kind)
+    return [(group[0], group[1:]) for group in groups.values()]
+
+
 def _words(known: frozenset[str], have: list[str], prefix: str, counted: str, read: set[str]) -> list[str]:
     """Words worth adding: each that some rule reads by name, and one standing for the rest where a
     rule counts them (any other word changes only that count)."""
@@ -113,10 +138,12 @@ def _element_changes(base: dict, i: int, library: Library, read: set[str],
                                  lambda d, j=j: at(d)["failures"][j].update(to=f["to"] - timedelta(days=SHIFT_DAYS)),
                                  eid))
     present = {f["kind"] for f in failures}
-    for kind in sorted(library.vocabulary.failure_kinds - present - derived_kinds(library)):
-        if f"failure__{kind}" in read or f"failure__{kind}__measure" in read:
-            out.append(_with(base, f"with a further failure: {_label(kind)}",
-                             lambda d, kind=kind: at(d).setdefault("failures", []).append({"kind": kind}), eid, True))
+    new = [k for k in sorted(library.vocabulary.failure_kinds - present - derived_kinds(library))
+           if f"failure__{k}" in read or f"failure__{k}__measure" in read]
+    for kind, alike in _alike(library, new):
+        also = f" (or {', '.join(map(_label, alike))}: the rules weigh them alike)" if alike else ""
+        out.append(_with(base, f"with a further failure: {_label(kind)}{also}",
+                         lambda d, kind=kind: at(d).setdefault("failures", []).append({"kind": kind}), eid, True))
     impacts = el.get("impacts", [])
     for word in impacts:
         out.append(_with(base, f"without the impact '{_label(word)}'",
