@@ -4,6 +4,7 @@ with that one change, through the ordinary loader and engine."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import yaml
@@ -57,8 +58,8 @@ def test_distance_is_in_the_finding_rules_own_points(library, tmp_path, capsys):
     a = _assess_json("202425093-clarion", capsys)
     ch = next(e for e in a["elements"] if e["id"] == "complaint-handling")
     d = ch["what_would_change"]["distance"]
-    threshold = next(t["params"]["points_maladministration_complaint_handling"]["value"] for t in ch["trace"]
-                     if t["rule"] == "hos-remedies-guidance/F-maladministration-complaint-handling")
+    threshold = library.get("hos-remedies-guidance").param(
+        "points_maladministration_complaint_handling", date.fromisoformat(a["as_of"])).value
     assert d["points"] == ch["points"] and d["up"]["level"] == "maladministration"
     assert d["up"]["threshold"] == threshold and d["up"]["points_needed"] == threshold - ch["points"]
     # known failings hold it at service failure whatever the points (F-failing-admitted)
