@@ -30,7 +30,7 @@ table.orders{table-layout:fixed}table.orders th:nth-child(1){width:56%}
 table.orders th:nth-child(2){width:31%}
 .notice{border-left:6px solid #1a1a1a;background:#f5f5f5;padding:.5rem .75rem}
 .summary{font-size:1.05rem}
-dl{display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.25rem .75rem}
+dl{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.25rem .75rem}
 dt{font-weight:700}dd{margin:0}
 details{border:1px solid #595959;padding:.5rem;margin:.75rem 0}
 summary{cursor:pointer;font-weight:700}

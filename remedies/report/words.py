@@ -37,17 +37,13 @@ def band(b: dict | None) -> str:
 
 
 def condition(text: str) -> str:
-    """An advice condition ('learning_shown = true (now false)') in plain words
-    ('learning shown: yes (now: no)')."""
-    m = _CONDITION.match(text)
-    if not m:
-        return label(text)
-    fact, op, want, now = m.groups()
-    return f"{label(fact)}: {_OPS[op]}{_plain(want)} (now: {_plain(now)})"
+    """An advice condition ('learning_shown ≠ no (now yes)', possibly several joined by 'and'/'or')
+    in plain words ('learning shown: anything but no (now: yes)')."""
+    return _ATOM.sub(lambda m: f"{label(m[1])}: {_OPS[m[2]]}{_plain(m[3])} (now: {_plain(m[4])})", text)
 
 
-_CONDITION = re.compile(r"^(\S+) (=|≠|>|≥|<|≤|one of) (.*) \(now (.*)\)$")
-_OPS = {"=": "", "≠": "not ", ">": "more than ", "≥": "at least ", "<": "less than ", "≤": "at most ",
+_ATOM = re.compile(r"(\w+) (=|≠|>|≥|<|≤|one of) ([^()]+?) \(now ([^()]*)\)")
+_OPS = {"=": "", "≠": "anything but ", ">": "more than ", "≥": "at least ", "<": "less than ", "≤": "at most ",
         "one of": "one of "}
 
 
