@@ -106,14 +106,20 @@ def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_
     Several files make one document (one HTML page with an index; a JSON list)."""
     library = _library(ruleset_dirs, only_rulesets)
     items = []
-    for path in facts_files:
+    tty = sys.stderr.isatty()  # what would change this takes seconds a case: say where it is
+    for n, path in enumerate(facts_files, 1):
         case = guide.load_case(path, library, warn=lambda w: click.echo(f"remedies: warning: {w}", err=True))
         try:
             run = engine.assess(case, library, as_of)
             a = assessment.build(run)
+            if what_if and tty:
+                click.echo(f"\r\033[K[{n}/{len(facts_files)}] what would change {path}", err=True, nl=False)
             changes = whatif.explore(case, library, as_of, a, run) if what_if else None
         except RemediesError as exc:  # say which of several files could not be assessed
             raise type(exc)(exc.message, file=exc.file or str(path), line=exc.line, field=exc.field) from None
+        finally:
+            if what_if and tty:
+                click.echo("\r\033[K", err=True, nl=False)
         items.append((a, report.build(a, library, run, changes), changes))
     _write(report.render(items, fmt), output, force)
 
