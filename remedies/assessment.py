@@ -7,23 +7,55 @@ byte-identical output.
 
 from __future__ import annotations
 
-from . import __version__
+from . import __version__, whynot
 from .advice import advise
-from .effects import ElementState
-from .engine import Run
+from .effects import DECISION, ElementState, effect_of
+from .engine import Quiet, Run
 
-TRACE_VERSION = 1
+# 2: trace levels (`trace_level`), `rules_considered` per element, `nearest_miss` on the rule that came
+# nearest to firing at each decision; at level `full` the entries are those of version 1 plus that key.
+TRACE_VERSION = 2
+TRACE_LEVELS = ("fired", "full", "none")
 ORDERABLE = ("service_failure", "maladministration", "severe_maladministration")
 DISCLAIMER = ("A proposal with reasons, not a determination. The Ombudsman decides what is fair in all the "
               "circumstances and uses no matrix: every figure below names the rule and source that produced "
               "it, so that a caseworker can disagree precisely.")
 
 
-def _element(run: Run, el_id: str) -> dict:
+def _nearest(items: list[dict | Quiet]) -> dict[int, dict]:
+    """Per decision, the rule that did not fire but came nearest (fewest comparisons missed; first in
+    rule order on a tie), keyed by its position in the trace, with what it missed."""
+    best: dict[tuple[str, str], tuple[tuple[int, int, int], list[dict], Quiet]] = {}
+    for i, q in enumerate(items):
+        if not isinstance(q, Quiet):
+            continue
+        missed = whynot.unmet(q.rule.condition, q.facts)
+        name, _ = effect_of(q.rule.rule.then)
+        key = (q.rule.rule.stage, DECISION.get(name, name))
+        rank = (len(missed), sum(whynot.gap(leaf, q.facts) for leaf in missed), i)
+        if missed and (key not in best or rank < best[key][0]):
+            best[key] = (rank, missed, q)
+    return {rank[2]: {"decision": decision, "distance": rank[0],
+                      "unmet": [whynot.describe(leaf, q.facts) for leaf in missed]}
+            for (_, decision), (rank, missed, q) in best.items()}
+
+
+def _trace(items: list[dict | Quiet], level: str) -> list[dict]:
+    """The trace at a level: `full` every rule considered; `fired` those that fired or changed something
+    and the nearest miss of each decision; `none` nothing."""
+    if level == "none":
+        return []
+    nearest = _nearest(items)
+    return [t if not isinstance(t, Quiet) else t.entry(nearest.get(i))
+            for i, t in enumerate(items) if level == "full" or not isinstance(t, Quiet) or i in nearest]
+
+
+def _element(run: Run, el_id: str, level: str, advice: bool) -> dict:
     el = next(e for e in run.case.elements if e.id == el_id)
     st = run.states[el_id]
     facts = run.facts[el_id].facts
-    trace = run.trace[el_id]
+    items = run.trace[el_id]
+    trace = [t for t in items if not isinstance(t, Quiet)]  # what fired or changed something
     excluded = bool(st.excluded)
     offered, paid = facts["offered"], facts["paid"]
     ordered = st.finding in ORDERABLE and st.amount > 0
@@ -63,12 +95,13 @@ def _element(run: Run, el_id: str) -> dict:
         "offers_confirmed": offered if treatment == "confirmed" else 0,
         "redress": st.redress,
         "offer_comparison": _offer_comparison(st, offered),
-        "offer_advice": advise(run, el_id),
+        "offer_advice": advise(run, el_id) if advice else None,
         "derived_failures": derived,
         "orders": [o["id"] for o in st.orders],
         "recommendations": [r["id"] for r in st.recommendations],
         "evidence_warnings": evidence,
-        "trace": trace,
+        "rules_considered": len(items) + run.quiet_dropped.get(el_id, 0),
+        "trace": _trace(items, level),
     }
 
 
@@ -119,9 +152,13 @@ def _orders(run: Run, elements: list[dict]) -> tuple[list[dict], list[dict]]:
     return list(orders.values()), list(recs.values())
 
 
-def build(run: Run) -> dict:
-    """The assessment as a plain dict, in a fixed key order."""
-    elements = [_element(run, el.id) for el in run.case.elements]
+def build(run: Run, trace: str = "fired", advice: bool = True) -> dict:
+    """The assessment as a plain dict, in a fixed key order, with the trace at the level asked for
+    (`none` only, for a run made without ``keep_quiet``); ``advice=False`` leaves out the offer advice
+    (a summary has no column for it)."""
+    if run.quiet_dropped and trace != "none":
+        raise ValueError("a run made without keep_quiet has only a trace at level 'none'")
+    elements = [_element(run, el.id, trace, advice) for el in run.case.elements]
     orders, recommendations = _orders(run, elements)
     total = sum(e["amount"] for e in elements)
     replaced = sum(e["offers_replaced"] for e in elements)
@@ -131,6 +168,7 @@ def build(run: Run) -> dict:
     c = run.case.case
     return {
         "trace_version": TRACE_VERSION,
+        "trace_level": trace,
         "engine": {"name": "remedies", "version": __version__, "matcher": "durable_rules"},
         "status": "proposal",
         "disclaimer": DISCLAIMER,

@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
 import click
 
-from . import __version__, assessment, check, checkreport, draft, engine, guide, report, rulesets, whatif
+from . import __version__, check, checkreport, draft, guide, report, rulesets
+from .batch import progress
+from .batch.summary import SUMMARIES
+from .assessment import TRACE_LEVELS
 from .errors import RemediesError
 
 EXIT_BAD_INPUT = 2
@@ -42,16 +44,28 @@ def _library(added: tuple[Path, ...], only: tuple[Path, ...] = ()) -> rulesets.L
     return rulesets.load(rulesets.with_shipped(list(added)) if added else None)
 
 
+def _ruleset_paths(added: tuple[Path, ...], only: tuple[Path, ...]) -> tuple[Path, ...]:
+    """What a worker process loads: the paths _library resolves to (empty: the shipped rulesets)."""
+    return tuple(only) if only else tuple(rulesets.with_shipped(list(added))) if added else ()
+
+
+def _check_writable(output: Path, force: bool) -> None:
+    """Refuse a directory, or an existing file without --force, before any work is done."""
+    if output.is_dir():
+        raise RemediesError("is a directory; name a file to write", file=str(output))
+    if output.exists() and not force:
+        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+
+
 def _write(text: str, output: Path | None, force: bool) -> None:
     """Print, or write to a new file; never overwrite a user's file without --force."""
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.is_dir():
-        raise RemediesError("is a directory; name a file to write", file=str(output))
-    if output.exists() and not force:
-        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+    _check_writable(output, force)
     try:
+        import tempfile  # here, not at the top: only writing needs it
+
         fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
     except OSError as exc:
         raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
@@ -89,8 +103,18 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@format_option
+@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FACTS...")
+@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default=None,
+              help="The full assessment of each case [default: text; for several files on a terminal, "
+                   "--summary table].")
+@click.option("--summary", type=click.Choice(SUMMARIES), default=None,
+              help="One row per element (case, landlord, element, topic, finding, amount, band, landlord offer, "
+                   "redress outcome, total, warnings) instead of the full assessments.")
+@click.option("--trace", type=click.Choice(TRACE_LEVELS), default="fired", show_default=True,
+              help="fired: the rules that fired or changed something, and per decision the rule that came nearest "
+                   "to firing and what it missed; full: every rule considered; none: no trace.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes [default: the cores available]; output is the same for any N.")
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE",
               help="Judge by the guidance in force on this date (default: the case's decided_on).")
 @rulesets_option
@@ -98,30 +122,54 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
 @click.option("--what-if/--no-what-if", "what_if", default=True, show_default=True,
               help="Say what would change each finding: the one-fact changes that move it, each found by "
-                   "assessing the changed facts again (about a hundred assessments a case).")
-def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_dirs: tuple[Path, ...],
-           only_rulesets: tuple[Path, ...], output: Path | None, force: bool, what_if: bool) -> None:
-    """Propose findings, sums and orders for the complaint(s) in FACTS_FILES.
+                   "assessing the changed facts again (one to two hundred assessments a case).")
+def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, trace: str, jobs: int | None,
+           as_of: date | None, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...],
+           output: Path | None, force: bool, what_if: bool) -> None:
+    """Propose findings, sums and orders for the complaint(s) in FACTS: files, or directories
+    searched recursively for *.yaml (YAML there that is not facts — no case: mapping, complaints:
+    or resident: — is skipped, with a note).
 
-    Several files make one document (one HTML page with an index; a JSON list)."""
+    Every file is assessed even if others are bad; each bad file is one line on stderr and the
+    exit code is then 2.
+    """
+    from .batch import inputs, runner
+    from .batch.output import Sink
+
+    if fmt and summary:
+        raise click.UsageError("--format and --summary are alternatives: give one")
+    sources = inputs.expand(list(facts_files))
+    if not fmt and not summary and len(sources) > 1 and output is None and sys.stdout.isatty():
+        summary = "table"
+    if output is not None:
+        _check_writable(output, force)
     library = _library(ruleset_dirs, only_rulesets)
-    items = []
-    tty = sys.stderr.isatty()  # what would change this takes seconds a case: say where it is
-    for n, path in enumerate(facts_files, 1):
-        case = guide.load_case(path, library, warn=lambda w: click.echo(f"remedies: warning: {w}", err=True))
-        try:
-            run = engine.assess(case, library, as_of)
-            a = assessment.build(run)
-            if what_if and tty:
-                click.echo(f"\r\033[K[{n}/{len(facts_files)}] what would change {path}", err=True, nl=False)
-            changes = whatif.explore(case, library, as_of, a, run) if what_if else None
-        except RemediesError as exc:  # say which of several files could not be assessed
-            raise type(exc)(exc.message, file=exc.file or str(path), line=exc.line, field=exc.field) from None
-        finally:
-            if what_if and tty:
-                click.echo("\r\033[K", err=True, nl=False)
-        items.append((a, report.build(a, library, run, changes), changes))
-    _write(report.render(items, fmt), output, force)
+    job = runner.Job(_ruleset_paths(ruleset_dirs, only_rulesets), as_of, fmt or "text", summary, trace,
+                     what_if and not summary)
+    sink = Sink(job, single=len(sources) == 1, stream=None if output else sys.stdout)
+    bad = internal = skipped = 0
+    with progress.bar(len(sources), "assessing") as advance:
+        for outcome in runner.run(sources, job, library, jobs or runner.default_jobs()):
+            advance(1)
+            if outcome.status == "ok":
+                sink.add(outcome)
+            elif outcome.status == "skipped":
+                skipped += 1
+            else:
+                bad += outcome.status == "bad"
+                internal += outcome.status == "internal"
+                click.echo(f"remedies: {'error: ' if outcome.status == 'bad' else ''}{outcome.message}", err=True)
+    text = sink.close()
+    if output is not None:
+        _write(text, output, force)
+    if skipped:
+        click.echo(f"remedies: note: skipped {skipped} YAML file{'s' if skipped > 1 else ''} found in the "
+                   f"directories given that {'are' if skipped > 1 else 'is'} not facts (rulesets, drafts, "
+                   f"outcomes, test cases: no case: mapping, complaints: or resident:)", err=True)
+    if not sink.count and not bad and not internal:
+        raise RemediesError("no facts files among the paths given")
+    if internal or bad:
+        raise click.exceptions.Exit(EXIT_INTERNAL if internal else EXIT_BAD_INPUT)
 
 
 @cli.command(name="check")
@@ -243,11 +291,28 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
 
     paths, landlords = verify.selection(list(ruleset_files))
     library = rulesets.load(paths, strict=False)
-    results = verify.run(library, examples, seed, landlords)
+    with progress.bar(len(verify.STATIC) + len(verify.DYNAMIC), "verifying") as advance:
+        results = verify.run(library, examples, seed, landlords, advance)
     text, ok = verifyreport.render(results, out_dir, seed, examples, len(library.rulesets), paths, landlords)
     click.echo(text, nl=False)
     if not ok:
         raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default answers this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@rulesets_option
+def serve(host: str, port: int, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
+    """Serve the engine over HTTP as JSON: POST /assess, POST /check, GET /rulesets,
+    GET /schema/{facts|draft|ruleset}, GET /health. Rulesets are loaded once, at start."""
+    import uvicorn
+
+    from .serve.app import create_app
+
+    app = create_app(_library(ruleset_dirs, only_rulesets))
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 
 @cli.group(name="rulesets")
@@ -261,17 +326,7 @@ def rulesets_group() -> None:
 @rulesets_option
 def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """List loaded rulesets (optionally those in force on a date)."""
-    library = _library(ruleset_dirs, only_rulesets)
-    rows = []
-    for r in library.rulesets:
-        if as_of and not r.in_force(as_of):
-            continue
-        s = r.spec
-        rows.append({"id": r.id, "kind": s.kind, "title": s.title, "version": s.version,
-                     "landlord": s.landlord, "effective_from": s.effective_from.isoformat(),
-                     "effective_to": s.effective_to.isoformat() if s.effective_to else None,
-                     "selected_by": s.in_force_by, "rules": len(s.rules), "parameters": len(s.parameters),
-                     "evidence": sorted({src.evidence for src in s.sources}), "sha256": r.digest})
+    rows = rulesets.listing(_library(ruleset_dirs, only_rulesets), as_of)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

@@ -42,7 +42,7 @@ Paragraph = Annotated[str, Field(pattern=r"^\d{1,3}(\([a-z]{1,3}\))?$", max_leng
 
 
 class _Draft(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Sum(_Draft):
@@ -230,7 +230,12 @@ def _cross_check(doc: Document, spec: DraftFile, case: Case | None, vocab: Vocab
 
 def load(path: str | Path, vocab: Vocabulary) -> Draft:
     """Load and validate a draft determination, and its facts where it names them."""
-    doc = load_file(path)
+    return from_document(load_file(path), vocab, Path(path).parent)
+
+
+def from_document(doc: Document, vocab: Vocabulary, base: Path | None) -> Draft:
+    """Validate a parsed draft; facts named by path are read relative to ``base``, refused where it is None
+    (a draft sent to `remedies serve` must carry its facts inline: the service reads no files it is told to)."""
     if not isinstance(doc.data, dict):
         raise InputError("a draft file must be a mapping with 'reference', 'landlord', 'determined_on' and "
                          "'elements'", file=doc.path, line=1)
@@ -238,7 +243,9 @@ def load(path: str | Path, vocab: Vocabulary) -> Draft:
     case: Case | None = None
     source: str | None = None
     if isinstance(spec.facts, str):
-        facts_path = Path(path).parent / spec.facts
+        if base is None:
+            raise _error(doc, ("facts",), "give the facts inline: a draft sent to the service cannot name a file")
+        facts_path = base / spec.facts
         if not facts_path.is_file():
             raise _error(doc, ("facts",), f"no facts file '{spec.facts}' (looked for {facts_path})")
         case, source = load_facts(facts_path, vocab), str(facts_path)

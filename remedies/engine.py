@@ -9,14 +9,18 @@ applied in rule order with the combination declared in ``effects.REGISTRY``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
+import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from . import conditions
@@ -28,16 +32,13 @@ from .rulesets import Library, Resolved, Rule, Ruleset
 
 
 class _Host(durable_engine.Host):
-    """One durable host per process: named actions, no background timer threads."""
-
-    def __init__(self) -> None:
-        self.sink: list[tuple[str, dict]] = []
-        super().__init__()
+    """One durable host per process, without background timer threads. Rules are matched by durable's C
+    core; matches are read straight from it (see ``match_durable``), so actions are never dispatched."""
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
-        def record(c: Any) -> None:
-            self.sink.append((action_name, dict(c.m._d)))
-        return record
+        def unused(c: Any) -> None:
+            return None
+        return unused
 
     def _run(self) -> None:  # durable's timer/dispatch threads are not needed for facts
         return None
@@ -78,21 +79,89 @@ class CompiledStage:
     rules: list[CompiledRule]
     definition: dict
     reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
+    sent: tuple[str, ...] = field(init=False, repr=False)  # the fact names sent to durable, in a fixed order
+    by_key: dict[str, CompiledRule] = field(init=False, repr=False)
+    position: dict[str, int] = field(init=False, repr=False)
+    without_figure: list[CompiledRule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sent = tuple(sorted(self.reads | {"subject"}))
+        self.by_key = {c.key: c for c in self.rules}
+        self.position = {c.key: i for i, c in enumerate(self.rules)}
+        self.without_figure = [c for c in self.rules if c.missing]
+
+    def considered(self, fired: set[str]) -> list[CompiledRule]:
+        """The rules that leave a trace entry when the rules that did not fire are not kept, in rule order."""
+        return sorted([*(self.by_key[k] for k in fired), *self.without_figure], key=lambda c: self.position[c.key])
+
+
+_STAGES: OrderedDict[tuple, tuple[list[Ruleset], CompiledStage]] = OrderedDict()
+_BOUNDS: dict[int, tuple[Ruleset, list[date]]] = {}
+MAX_STAGES_KEPT = 512  # compiled stages kept per process (a caseload needs a few dozen)
+
+
+def _edges(rs: Ruleset) -> list[date]:
+    """The dates on which any of ``rs``'s figures starts or stops being in force, in order."""
+    held = _BOUNDS.get(id(rs))
+    if held is None or held[0] is not rs:
+        edges = {v.from_ for p in rs.spec.parameters.values() for v in p.values}
+        edges |= {v.to + timedelta(days=1) for p in rs.spec.parameters.values() for v in p.values if v.to}
+        held = _BOUNDS[id(rs)] = (rs, sorted(edges))
+    return held[1]
+
+
+def _epoch(rs: Ruleset, on: date) -> int:
+    """The span between two of ``rs``'s figure dates that holds ``on``: on every date of it every
+    parameter resolves alike, so the rules compile alike."""
+    return bisect.bisect_right(_edges(rs), on)
+
+
+def _span(rs: Ruleset, on: date) -> str:
+    """The span holding ``on``, in words: a missing figure is missing for all of it."""
+    edges, i = _edges(rs), _epoch(rs, on)
+    first = edges[i - 1] if i > 0 else None
+    last = edges[i] - timedelta(days=1) if i < len(edges) else None
+    if first and last:
+        return f"from {first} to {last}"
+    return f"from {first} on" if first else f"up to {last}" if last else "on any date"
 
 
 def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
     def param(name: str) -> Resolved:
         r = ruleset.param(name, on)
         if r is None:
-            raise EngineError(f"parameter '{name}' of ruleset '{ruleset.id}' has no value in force on {on}",
-                              file=ruleset.path)
+            raise EngineError(f"parameter '{name}' of ruleset '{ruleset.id}' has no value in force "
+                              f"{_span(ruleset, on)}", file=ruleset.path)
         return r
     return param
 
 
+def epochs(rulesets: list[Ruleset], dates: Callable[[Ruleset], date]) -> tuple[tuple[int, int], ...]:
+    """Which compiled stages a case can share: each ruleset with the span of figures its date falls in."""
+    return tuple((id(rs), _epoch(rs, dates(rs))) for rs in rulesets)
+
+
 def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
-                  applies_to: str = "element") -> CompiledStage:
-    """Compile one stage's rules, with parameters fixed at the dates that select them."""
+                  applies_to: str = "element", spans: tuple[tuple[int, int], ...] | None = None) -> CompiledStage:
+    """Compile one stage's rules, with parameters fixed at the dates that select them; compiled once per
+    process for each set of rulesets and spans of in-force figures (``spans``, if the caller has them), then
+    reused."""
+    key = (stage, applies_to, spans if spans is not None else epochs(rulesets, dates))
+    with _LOCK:
+        hit = _STAGES.get(key)
+        if hit is not None:
+            _STAGES.move_to_end(key)
+            return hit[1]
+    compiled_stage = _compile_stage(stage, rulesets, dates, applies_to)
+    with _LOCK:
+        _STAGES[key] = (list(rulesets), compiled_stage)  # holding the rulesets keeps their ids unique
+        while len(_STAGES) > MAX_STAGES_KEPT:
+            _STAGES.popitem(last=False)
+    return compiled_stage
+
+
+def _compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
+                   applies_to: str) -> CompiledStage:
     compiled: list[CompiledRule] = []
     for rs in rulesets:
         param = _resolver(rs, dates(rs))
@@ -133,33 +202,46 @@ def _register(stage: CompiledStage) -> None:
             _REGISTERED.add(stage.name)
 
 
+# durable's message for a match: {"RULE":{"m":{"_index": N, ...}}} (rule keys are ruleset/rule ids)
+_MATCH_HEAD = re.compile(r'\{"([^"\\]+)":\s*\{"m":\s*\{"_index":\s*(\d+)\s*,')
+
+
 def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
-    """(rule key, index of fact) for every match, found by durable_rules."""
+    """(rule key, index of fact) for every match, found by durable_rules.
+
+    All of a case's facts for the stage go to durable's C core in one ``assert_facts`` on a fresh
+    session; the matches are then taken one by one from its action queue (what durable's Python
+    dispatcher does, without building a closure and re-serialising the state for each).
+    """
     if not stage.definition:
         return []
     _register(stage)
-    host = _host()
+    handle = _host().get_ruleset(stage.name)._handle
     sid = f"case-{next(_SESSIONS)}"
+    payloads: list[dict] = [{"sid": sid, "subject": _SESSION_RULE}]
+    for index, fact in enumerate(facts):
+        # only what the stage's conditions read (durable_rules refuses facts with too many keys); the index
+        # first, so that a match is read from the head of durable's message without parsing all of it
+        payload: dict = {"_index": index, "sid": sid}
+        payload.update({k: fact[k] for k in stage.sent if k in fact})
+        payloads.append(payload)
     out: list[tuple[str, int]] = []
     with _LOCK:
-        host.sink.clear()
         try:
-            host.assert_fact(stage.name, {"sid": sid, "subject": _SESSION_RULE})
-            for index, fact in enumerate(facts):
-                # only what the stage's conditions read: durable_rules refuses facts with too many keys
-                payload = {k: fact[k] for k in stage.reads | {"subject"} if k in fact}
-                payload.update(sid=sid, _index=index)
-                try:
-                    state = host.assert_fact(stage.name, payload)
-                except durable_engine.MessageNotHandledException:
-                    continue
-                if isinstance(state, dict) and state.get("exception"):
-                    raise EngineError(f"durable_rules action failed in stage {stage.stage}: "
-                                      f"{str(state['exception']).splitlines()[0][:200]}")
-            out = [(key, int(m["_index"])) for key, m in host.sink if key != _SESSION_RULE]
+            _, state = durable_rules_engine.assert_facts(handle, json.dumps(payloads, ensure_ascii=False))
+            started = durable_rules_engine.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message:
+                head = _MATCH_HEAD.match(message)
+                if head:
+                    out.append((head[1], int(head[2])))
+                else:
+                    ((key, match),) = json.loads(message).items()
+                    if key != _SESSION_RULE:
+                        out.append((key, int(match["m"]["_index"])))
+                message = durable_rules_engine.complete_and_start_action(handle, state)
         finally:
-            host.sink.clear()
-            host.delete_state(stage.name, sid)
+            durable_rules_engine.delete_state(handle, sid)
     return out
 
 
@@ -173,6 +255,25 @@ MATCHERS = {"durable": match_durable, "reference": match_reference}
 
 
 @dataclass
+class Quiet:
+    """A rule considered that did not fire, kept cheap: its trace entry is built only if a trace level shows it."""
+
+    rule: CompiledRule
+    facts: dict          # the facts as the stage saw them (later stages add to the live dict)
+    explain: dict[str, str]
+    subject: str | None
+    fallback: str | None
+
+    def entry(self, miss: dict | None = None) -> dict:
+        e = _entry(self.rule, self.facts, self.explain, "not_applicable", subject=self.subject)
+        if self.fallback:
+            e["fallback"] = self.fallback
+        if miss:
+            e["nearest_miss"] = miss
+        return e
+
+
+@dataclass
 class Run:
     """Everything the stages produced for a case, before rendering."""
 
@@ -181,10 +282,11 @@ class Run:
     rulesets: list[Ruleset]
     states: dict[str, ElementState]
     facts: dict[str, Observed]
-    trace: dict[str, list[dict]]
+    trace: dict[str, list[dict | Quiet]]  # in rule order: entries of rules that fired or changed something, and Quiet ones
     complaints: list[Observed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     figures_on: Callable[[Ruleset], date] | None = None  # the date each ruleset's figures were read at
+    quiet_dropped: dict[str, int] = field(default_factory=dict)  # rules that did not fire, not kept (keep_quiet off)
 
 
 def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
@@ -244,9 +346,20 @@ class _CaseRun:
     match: Callable[[CompiledStage, list[dict]], list[tuple[str, int]]]
     observed: dict[str, Observed]
     states: dict[str, ElementState]
-    trace: dict[str, list[dict]]
+    trace: dict[str, list[dict | Quiet]]
     complaints: list[Observed]
     notes: list[str]
+    keep_quiet: bool = True
+    dropped: dict[str, int] = field(default_factory=dict)
+    spans: tuple[tuple[int, int], ...] | None = None
+
+    def quiet(self, el_id: str, c: CompiledRule, facts: dict, explain: dict[str, str],
+              subject: str | None = None) -> None:
+        if not self.keep_quiet:  # no trace wanted: count the rule, build nothing
+            self.dropped[el_id] = self.dropped.get(el_id, 0) + 1
+            return
+        fallback = self.fallbacks[c.ruleset.id][2] if c.ruleset.id in self.fallbacks else None
+        self.trace[el_id].append(Quiet(c, facts, explain, subject, fallback))
 
     def dates_for(self, made_on: date | None) -> Callable[[Ruleset], date]:
         """The date that selects each ruleset's figures: its fallback's last day, the complaint's or the decision's."""
@@ -260,6 +373,13 @@ class _CaseRun:
                overridden_by: str | None = None, subject: str | None = None,
                effect_params: dict[str, Resolved] | None = None, why_not: str | None = None,
                effect_reads: dict[str, Any] | None = None) -> None:
+        if not self.keep_quiet:  # no trace wanted: only what the evidence warnings read
+            params = {**c.params_read, **(effect_params or {})}
+            self.trace[el_id].append({
+                "rule": c.key, "ruleset": c.ruleset.id, "evidence": c.ruleset.rule_evidence(c.rule),
+                "status": "no_figure_in_force" if c.missing else status,
+                "params": {k: {"name": v.name, "evidence": v.evidence} for k, v in params.items()}})
+            return
         e = _entry(c, obs.facts, obs.explain, status, change, overridden_by, subject, effect_params, effect_reads)
         if c.ruleset.id in self.fallbacks:
             e["fallback"] = self.fallbacks[c.ruleset.id][2]
@@ -269,18 +389,28 @@ class _CaseRun:
 
     def run_stage(self, stage: str, ids: list[str]) -> None:
         """Match one stage's rules against the elements, then apply effects in rule order."""
-        compiled = compile_stage(stage, self.active, self.dates_for(first_complaint_date(self.case)))
+        if self.spans is None:  # the same for every stage of the case
+            self.spans = epochs(self.active, self.dates_for(first_complaint_date(self.case)))
+        compiled = compile_stage(stage, self.active, self.dates_for(first_complaint_date(self.case)), spans=self.spans)
         hits = self.match(compiled, [self.observed[i].facts for i in ids])
         for idx, el_id in enumerate(ids):
             obs = self.observed[el_id]
             fired = {key for key, j in hits if j == idx}
-            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, obs.facts, c.param))
-                       for c in compiled.rules if c.key in fired]
+            if self.keep_quiet:
+                seen = dict(obs.facts)  # what this stage read, for the rules that did not fire
+                rules = compiled.rules
+            else:  # count the rules that did not fire, without visiting each
+                seen, rules = obs.facts, compiled.considered(fired)
+                self.dropped[el_id] = self.dropped.get(el_id, 0) + len(compiled.rules) - len(rules)
+            firings = [(c, Firing(c.key, c.ruleset.id, c.rule, obs.facts, c.param)) for c in rules if c.key in fired]
             _resolve_conflicts(firings)
             done = {f.key: f for _, f in firings}
-            for c in compiled.rules:
+            for c in rules:
                 f = done.get(c.key)
                 if f is None:
+                    if not c.missing:
+                        self.quiet(el_id, c, seen, obs.explain)
+                        continue
                     self.record(el_id, c, obs, "not_applicable")
                     continue
                 why_not = None
@@ -310,7 +440,10 @@ class _CaseRun:
                                       f"topic '{args['onto']}' to receive it")
                 for el_id in receivers:
                     if c.key not in hits:
-                        self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
+                        if c.missing:
+                            self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
+                        else:
+                            self.quiet(el_id, c, comp.facts, comp.explain, subject=f"complaint {i + 1}")
                         continue
                     f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
                     change = REGISTRY[name].apply(self.states[el_id], f, args)
@@ -387,8 +520,10 @@ _PUBLISH = (("derive", _publish_derived), ("weigh", _publish_points), ("finding"
             ("compensation", _publish_proposal), ("redress", _publish_finding))
 
 
-def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable") -> Run:
-    """Run every stage for one case and return the states and the trace."""
+def assess(case: Case, library: Library, as_of: date | None = None, matcher: str = "durable",
+           keep_quiet: bool = True) -> Run:
+    """Run every stage for one case and return the states and the trace (without the rules that did
+    not fire where ``keep_quiet`` is off: a summary or `--trace none` has no use for them)."""
     decided = as_of or case.case.decided_on
     if decided is None:
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
@@ -409,7 +544,7 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     run = _CaseRun(case, library, decided, active, fallbacks, MATCHERS[matcher],
                    {el.id: element_facts(case, el, library.vocabulary) for el in case.elements},
                    {el.id: ElementState(el.id) for el in case.elements}, {el.id: [] for el in case.elements},
-                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)], notes)
+                   [complaint_facts(i, c) for i, c in enumerate(case.complaints)], notes, keep_quiet)
     ids = [el.id for el in case.elements]
     run.run_stage("jurisdiction", ids)
     for el_id in ids:
@@ -431,4 +566,4 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     run.run_stage("orders", ids)
     run.notes.extend(_unstated_judgements(case, live))
     return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes,
-               run.dates_for(first_complaint_date(case)))
+               run.dates_for(first_complaint_date(case)), run.dropped)

@@ -27,7 +27,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 
 
 class _Facts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class CaseInfo(_Facts):
@@ -163,7 +163,8 @@ class Offer(_Facts):
         "true where this offer replaced the element's earlier offers (e.g. raised from £430 to £675): "
         "only the latest counts"))
     also_covers: list[Slug] = Field(default_factory=list, description=(
-        "ids of other elements this one offer was also made for"))
+        "ids of other elements this one offer was also made for; it is counted once, on the element "
+        "that lists it"))
     paid: StrictBool | None = Field(None, description="true, false, or omitted if not known")
     note: str | None = None
 
@@ -308,7 +309,11 @@ def check_vocabulary(doc: Document, case: Case, vocab: Vocabulary) -> None:
 
 def load(path: str | Path, vocab: Vocabulary) -> Case:
     """Load, validate and vocabulary-check one facts file."""
-    doc = load_file(path)
+    return from_document(load_file(path), vocab)
+
+
+def from_document(doc: Document, vocab: Vocabulary) -> Case:
+    """Validate and vocabulary-check parsed facts (a file, or a request body for `remedies serve`)."""
     if not isinstance(doc.data, dict):
         raise InputError("a facts file must be a mapping with 'case' and 'elements'", file=doc.path, line=1)
     case = parse_model(doc, Case)

@@ -90,6 +90,7 @@ _OFFERS = st.lists(st.fixed_dictionaries({"amount": st.integers(0, 1500),
                                          optional={"paid": st.booleans()}), max_size=2)
 _ACKNOWLEDGED = st.sampled_from(_choices(Redress, "acknowledged"))
 _PUT_RIGHT = st.sampled_from(_choices(Redress, "put_right"))
+_YES_NO_UNKNOWN = st.sampled_from((True, False, None))  # None: left out of the facts, i.e. unknown
 _COSTS = st.lists(st.fixed_dictionaries({"amount": st.integers(1, 500), "description": st.just("cost"),
                                          "evidenced": st.booleans()}), max_size=1)
 _AMENITY = st.one_of(st.none(), st.fixed_dictionaries({"weekly_rent": st.integers(50, 400),
@@ -170,9 +171,10 @@ class _Draws:
             "impact_compensated_under": ([None, *others])[draw(st.integers(0, len(others)))],
             "costs": draw(_COSTS),
             "loss_of_amenity": draw(_AMENITY),
-            "redress": _tidy({"acknowledged": draw(_ACKNOWLEDGED), "apologised": draw(st.booleans()),
-                              "put_right": draw(_PUT_RIGHT), "learning_shown": draw(st.booleans()),
-                              "offers": draw(_OFFERS)}),
+            # judgements keep an explicit false ("no"); only an unknown one is left out
+            "redress": {k: v for k, v in {"acknowledged": draw(_ACKNOWLEDGED), "apologised": draw(_YES_NO_UNKNOWN),
+                                          "put_right": draw(_PUT_RIGHT), "learning_shown": draw(_YES_NO_UNKNOWN),
+                                          "offers": draw(_OFFERS) or None}.items() if v is not None},
         })
 
 
@@ -287,19 +289,23 @@ def worse(library: Library, landlords: list[str] | None = None) -> st.SearchStra
     return st.composite(lambda draw: _worse(draw, library, kinds, draw(bases)))()
 
 
-_STEPS = {"acknowledged": _choices(Redress, "acknowledged"), "put_right": _choices(Redress, "put_right")}
+# better redress, step by step. From unknown there is no step: learning what the landlord did is
+# new information (it may reveal a failing), not better redress.
+_LADDER = ["no", "partly", "fully"]
+assert set(_LADDER) | {"unknown"} == set(_choices(Redress, "acknowledged")) == set(_choices(Redress, "put_right"))
+_STEPS = {"acknowledged": _LADDER, "put_right": _LADDER}
 
 
 def _better(draw: Draw, base: dict) -> Pair:
     case = copy.deepcopy(base)
     el = _pick(draw, case["elements"])
     redress = el.setdefault("redress", {})
-    options = [k for k, steps in _STEPS.items() if redress.get(k, steps[0]) != steps[-1]]
-    options += [k for k in ("apologised", "learning_shown") if not redress.get(k)] + ["offer"]
+    options = [k for k, steps in _STEPS.items() if redress.get(k, "unknown") in steps[:-1]]
+    options += [k for k in ("apologised", "learning_shown") if redress.get(k) is False] + ["offer"]
     what = _pick(draw, options)
     if what in _STEPS:
         steps = _STEPS[what]
-        redress[what] = steps[steps.index(redress.get(what, steps[0])) + 1]
+        redress[what] = steps[steps.index(redress[what]) + 1]
         return Pair(base, case, f"{what.replace('_', ' ')} {redress[what]} on element {el['id']}", el["id"])
     if what != "offer":
         redress[what] = True

@@ -27,8 +27,7 @@ ELEMENT_FACTS: dict[str, object] = {
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
     # the landlord's redress: extents are no/partly/fully/unknown, yes-no judgements yes/no/unknown
     "acknowledged": "unknown", "apologised": "unknown", "put_right": "unknown", "learning_shown": "unknown",
-    "offers": 0, "offered": 0, "paid": 0, "offer_after_referral": False, "offer_in_kind": False,
-    "offer_covered_elsewhere": False,
+    "offers": 0, "offered": 0, "paid": 0, "offer_after_referral": False,
     "out_of_pocket": 0, "out_of_pocket_unevidenced": 0,
     "amenity_weekly_rent_pence": 0, "amenity_weeks": 0, "amenity_percent": 0,
     # written by the stages as they run
@@ -147,9 +146,6 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "offered": sum(o.amount for o in offers),
         "paid": sum(o.amount for o in offers if o.paid),
         "offer_after_referral": any(o.stage == "after_referral" for o in offers),
-        "offer_in_kind": any(o.kind != "compensation" for o in offers),
-        "offer_covered_elsewhere": any(el.id in o.also_covers for other in case.elements if other.id != el.id
-                                       for o in other.redress.counted_offers()),
     })
     f["out_of_pocket"] = sum(c.amount for c in el.costs if c.evidenced)
     f["out_of_pocket_unevidenced"] = sum(c.amount for c in el.costs if not c.evidenced)

@@ -23,7 +23,7 @@ LEVELS = ("no_maladministration", "service_failure", "maladministration", "sever
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Source(_Model):

@@ -8,6 +8,7 @@ each value carrying its own source and evidence level (the OpenFisca way).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,7 +43,11 @@ class Ruleset:
         return s.effective_from <= on and (s.effective_to is None or on <= s.effective_to)
 
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.spec.sources if s.id == source_id)
+        return self._sources[source_id]
+
+    @functools.cached_property
+    def _sources(self) -> dict[str, Source]:
+        return {s.id: s for s in self.spec.sources}
 
     def param(self, name: str, on: date) -> Resolved | None:
         """The value of ``name`` in force on ``on``, or None where none is."""
@@ -106,6 +111,21 @@ class Library:
         return out
 
 
+def listing(library: Library, as_of: date | None = None) -> list[dict]:
+    """One row per loaded ruleset (optionally those in force on ``as_of``): `rulesets list` and GET /rulesets."""
+    rows = []
+    for r in library.rulesets:
+        if as_of and not r.in_force(as_of):
+            continue
+        s = r.spec
+        rows.append({"id": r.id, "kind": s.kind, "title": s.title, "version": s.version,
+                     "landlord": s.landlord, "effective_from": s.effective_from.isoformat(),
+                     "effective_to": s.effective_to.isoformat() if s.effective_to else None,
+                     "selected_by": s.in_force_by, "rules": len(s.rules), "parameters": len(s.parameters),
+                     "evidence": sorted({src.evidence for src in s.sources}), "sha256": r.digest})
+    return rows
+
+
 VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies", "mitigations",
               "assessed_last")
 
@@ -148,8 +168,19 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
 
     ``strict=False`` keeps rulesets with inverted bands or overlapping dated values, so
     that `remedies verify` can report each as a violation of the band properties.
+    A library validated by an earlier process from the same bytes is read from the cache.
     """
     paths = _files(dirs or [shipped_dir()])
+    try:
+        parts = [b"strict" if strict else b"lenient"] + [str(p).encode() + b"\0" + p.read_bytes() for p in paths]
+    except OSError:  # unreadable: let the loader say so, file by file
+        return _load(paths, strict)
+    from . import cache
+
+    return cache.cached("rulesets", parts, lambda: _load(paths, strict))
+
+
+def _load(paths: list[Path], strict: bool) -> Library:
     loaded: list[Ruleset] = []
     for p in paths:
         doc = load_file(p)

@@ -331,6 +331,7 @@ def agreement(assess: Assessor, case: dict) -> list[Problem]:
 
 Check = Callable[[Assessor, Any], list[Problem]]
 Strategy = Callable[[Library, list[str] | None], st.SearchStrategy[Any]]
+STATIC = ("bands", "dated-values")
 DYNAMIC: dict[str, tuple[Strategy, Check]] = {
     "in-band": (generate.cases, in_band),
     "one-finding": (generate.cases, one_finding),
@@ -413,28 +414,34 @@ def _counterexample(v: Violation, assess: Assessor, landlords: list[str] | None,
     return dataclasses.replace(v, cases=(found[0],)) if found else v
 
 
-def run(library: Library, examples: int = 50, seed: int = 0, landlords: list[str] | None = None) -> list[Result]:
-    """Every property, in the order of PROPERTIES, with at most one counterexample per dynamic one."""
+def run(library: Library, examples: int = 50, seed: int = 0, landlords: list[str] | None = None,
+        advance: Callable[[int], None] = lambda n: None) -> list[Result]:
+    """Every property, in the order of PROPERTIES, with at most one counterexample per dynamic one;
+    ``advance(1)`` after each property (for a progress bar)."""
     # hypothesis keeps a cache under .hypothesis/ in the working directory: not in the user's folder
     with tempfile.TemporaryDirectory(prefix="remedies-verify-") as home:
         configuration.set_hypothesis_home_dir(home)
         try:
-            return _run(library, examples, seed, landlords)
+            return _run(library, examples, seed, landlords, advance)
         finally:
             configuration.set_hypothesis_home_dir(None)  # back to hypothesis's default
 
 
-def _run(library: Library, examples: int, seed: int, landlords: list[str] | None) -> list[Result]:
+def _run(library: Library, examples: int, seed: int, landlords: list[str] | None,
+         advance: Callable[[int], None]) -> list[Result]:
     assess = Assessor(library)
     static = static_violations(library)
-    results = [Result(prop, tuple(_counterexample(v, assess, landlords, examples, seed) if v.reach else v
-                                  for v in static if v.prop == prop))
-               for prop in ("bands", "dated-values")]
+    results = []
+    for prop in STATIC:
+        results.append(Result(prop, tuple(_counterexample(v, assess, landlords, examples, seed) if v.reach else v
+                                          for v in static if v.prop == prop)))
+        advance(1)
     for prop, (strategy, check) in DYNAMIC.items():
         found = search(strategy(library, landlords), lambda x, check=check: check(assess, x), examples, seed)
         cases = () if not found else ((found[0].before, found[0].after) if isinstance(found[0], generate.Pair)
                                       else (found[0],))
         results.append(Result(prop, (Violation(prop, found[1], cases=cases),) if found else ()))
+        advance(1)
     return results
 
 

@@ -6,6 +6,9 @@ input facts (a path or inline) and the expected outcome. Each becomes one pytest
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import tempfile
 import tomllib
 from pathlib import Path
@@ -17,6 +20,11 @@ from hypothesis import HealthCheck, settings
 from remedies import assessment, engine, facts, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# the suite (and the servers and CLIs it starts) caches rulesets in a directory of its own, never the user's
+_CACHE = tempfile.mkdtemp(prefix="remedies-test-cache-")
+os.environ["REMEDIES_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 _profiles = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["remedies"]["hypothesis"]
 for _name, _opts in _profiles.items():

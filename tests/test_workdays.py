@@ -29,3 +29,37 @@ def test_one_off_bank_holidays_come_from_the_package():
 
 def test_same_day_is_zero():
     assert working_days_between(date(2024, 7, 18), date(2024, 7, 18)) == (0, [])
+
+
+def _one_day_at_a_time(start: date, end: date) -> tuple[int, list[date]]:
+    """The plain definition, to check the arithmetic against."""
+    from datetime import timedelta
+
+    import holidays
+
+    table = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, end.year + 1))
+    count, skipped, day = 0, [], start + timedelta(days=1)
+    while day <= end:
+        if day.weekday() < 5:
+            if day in table:
+                skipped.append(day)
+            else:
+                count += 1
+        day += timedelta(days=1)
+    return count, skipped
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.dates(date(1988, 1, 1), date(2102, 12, 31)), st.integers(0, 3000))
+def test_arithmetic_count_agrees_with_counting_day_by_day(start, length):
+    from datetime import timedelta
+
+    end = start + timedelta(days=length)
+    assert working_days_between(start, end) == _one_day_at_a_time(start, end)
+
+
+def test_a_span_of_decades_is_counted():
+    n, skipped = working_days_between(date(1990, 1, 1), date(2100, 12, 31))
+    assert n > 27000 and len(skipped) > 800 and all(d.weekday() < 5 for d in skipped)

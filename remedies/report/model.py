@@ -248,6 +248,12 @@ def _citations(t: dict, library: Library | None, run: Run | None) -> list[Citati
 def _trace(e: dict, library: Library | None, run: Run | None) -> list[TraceLine]:
     out = []
     for t in e["trace"]:
+        if t.get("nearest_miss"):  # per decision, the rule that came nearest to firing and what it missed
+            miss = t["nearest_miss"]
+            out.append(TraceLine(t["stage"], t["rule"], t["status"],
+                                 f"nearest not to apply ({miss['decision']}): " + "; ".join(miss["unmet"]),
+                                 t["statement"], _citations(t, library, run), t["evidence"], t.get("subject")))
+            continue
         if t["status"] not in ("fired", "overridden"):
             continue
         out.append(TraceLine(
@@ -328,7 +334,8 @@ def build(a: dict, library: Library | None = None, run: Run | None = None,
     titles = {e["id"]: e["summary"] or w.label(e["topic"]) for e in a["elements"]}
     for n, e in enumerate(a["elements"], 1):
         ch = (changes or {}).get(e["id"])
-        quiet = sum(1 for t in e["trace"] if t["status"] not in ("fired", "overridden"))
+        quiet = e.get("rules_considered", len(e["trace"])) - sum(1 for t in e["trace"]
+                                                                 if t["status"] in ("fired", "overridden"))
         elements.append(ElementReport(
             n, e["id"], e["summary"] or w.label(e["topic"]), e["finding"], e["amount"], _element_facts(e, library), _why(e),
             _distance(ch and ch["distance"]), _moves(ch, e["id"], titles), ch["considered"] if ch else None,

@@ -38,7 +38,7 @@ def render(r: Report) -> str:
             if t.fallback:
                 out.append(f"          fallback: {t.fallback}")
             out += [f"          - {c}" for c in t.computed]
-        out.append(f"      ({e.other_rules} other rules considered did not apply; --format json lists each "
+        out.append(f"      ({e.other_rules} other rules considered did not apply; --trace full --format json lists each "
                    f"with the facts it read)")
         out.append("")
     out.append(f"{r.total.label}: {r.total.text}")

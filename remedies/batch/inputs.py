@@ -1,0 +1,45 @@
+"""Which files a batch reads: files as given, directories walked for *.yaml in sorted order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to assess; ``found`` if a directory walk found it rather than the user naming it."""
+
+    path: Path
+    found: bool
+
+
+def expand(paths: list[Path]) -> list[Source]:
+    """Named files in the order given; each directory's *.yaml, recursively, sorted by path (deterministic).
+
+    A named path that does not exist stays in the list, so that it is reported as a bad file
+    in its place instead of stopping the run.
+    """
+    out: list[Source] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(Source(f, True) for f in sorted(p.rglob("*.yaml"), key=lambda f: f.as_posix()) if f.is_file())
+        else:
+            out.append(Source(p, False))
+    return out
+
+
+FACTS_ONLY_KEYS = ("complaints", "resident")  # top-level keys no other YAML of the project has
+
+
+def looks_like_facts(data: object) -> bool:
+    """Whether a YAML file found in a directory walk is to be assessed as facts.
+
+    Facts have a ``case:`` mapping (reference, landlord), or at least ``complaints:`` or
+    ``resident:``. Any other mapping — a ruleset, a draft, a published outcome, a test case — is
+    skipped with a note; a file that is not a mapping (or not YAML) is reported as bad, since
+    that is what a broken facts file looks like.
+    """
+    if not isinstance(data, dict):
+        return True
+    return isinstance(data.get("case"), dict) or any(key in data for key in FACTS_ONLY_KEYS)

@@ -1,0 +1,46 @@
+"""What each endpoint computes, as plain functions of text: the same code paths as the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from .. import assessment, check, checkreport, draft, engine, facts, report, rulesets
+from ..errors import InputError
+from ..yamlio import Document, load_text
+
+BODY_NAME = "request body"
+
+
+class BadBody(InputError):
+    """A body that is not parseable YAML or JSON (HTTP 400, where a body that parses but is invalid is 422)."""
+
+
+def parse(text: str) -> Document:
+    """Parse a JSON or YAML body with the same safe loader as files (JSON is read as YAML)."""
+    try:
+        return load_text(text, BODY_NAME)
+    except InputError as exc:
+        raise BadBody(exc.message, file=exc.file, line=exc.line, field=exc.field) from None
+
+
+def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str) -> str:
+    """The assessment JSON, byte for byte what `remedies assess --format json` prints."""
+    case = facts.from_document(doc, library.vocabulary)
+    return report.render_json(assessment.build(engine.assess(case, library, as_of), trace))
+
+
+def check_draft(doc: Document, library: rulesets.Library) -> str:
+    """The check JSON of `remedies check --format json`; facts must be inline."""
+    result = check.run(draft.from_document(doc, library.vocabulary, None), library)
+    return checkreport.render(result, "json")
+
+
+def listing(library: rulesets.Library, as_of: date | None) -> str:
+    return json.dumps(rulesets.listing(library, as_of), indent=2) + "\n"
+
+
+def schema(what: str) -> str | None:
+    """The JSON Schema of `remedies schema WHAT`, or None for an unknown WHAT."""
+    model = {"facts": facts.Case, "draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}.get(what)
+    return None if model is None else json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True) + "\n"

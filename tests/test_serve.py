@@ -1,0 +1,149 @@
+"""`remedies serve`: a real uvicorn server on a free 127.0.0.1 port, called over HTTP with httpx."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from conftest import ROOT
+
+SEEDS = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "remedies", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=os.environ.copy())
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "remedies", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the server did not start: {proc.stdout.read().decode()}")
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    log = proc.communicate(timeout=30)[0].decode()
+    assert "Traceback" not in log, log
+
+
+@pytest.fixture(scope="module")
+def cli_json() -> dict[str, str]:
+    return {p.name: cli("assess", str(p), "--format", "json").stdout for p in SEEDS}
+
+
+def test_health_binds_loopback(server):
+    r = httpx.get(f"{server}/health")
+    assert r.json()["status"] == "ok" and r.json()["rulesets"] > 0
+    assert server.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_assess_yaml_and_json_bodies_match_the_cli(server, cli_json, seed: Path):
+    want = cli_json[seed.name]
+    assert json.loads(want)["elements"]
+    r = httpx.post(f"{server}/assess", content=seed.read_bytes(), headers={"content-type": "application/yaml"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    assert r.text == want
+    as_json = json.dumps(yaml.safe_load(seed.read_text()), default=str)
+    r = httpx.post(f"{server}/assess", content=as_json, headers={"content-type": "application/json"})
+    assert r.text == want
+
+
+def test_200_concurrent_requests_give_the_cli_results(server, cli_json):
+    bodies = [SEEDS[i % len(SEEDS)] for i in range(200)]
+
+    async def go() -> list[httpx.Response]:
+        limits = httpx.Limits(max_connections=200)
+        async with httpx.AsyncClient(timeout=300, limits=limits) as client:
+            return await asyncio.gather(*(client.post(f"{server}/assess", content=p.read_bytes()) for p in bodies))
+
+    responses = asyncio.run(go())
+    assert [r.status_code for r in responses] == [200] * 200
+    assert all(r.text == cli_json[p.name] for r, p in zip(responses, bodies))
+
+
+def test_invalid_facts_are_422_with_the_cli_message(server, tmp_path):
+    bad = (ROOT / "examples/202425093-clarion.yaml").read_text().replace("topic: repairs", "topic: plumbing", 1)
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad)
+    done = cli("assess", str(path))
+    assert done.returncode == 2
+    message = done.stderr.strip().removeprefix(f"remedies: error: {path}")
+    r = httpx.post(f"{server}/assess", content=bad)
+    assert r.status_code == 422
+    assert r.json() == {"error": f"request body{message}"}
+    assert "plumbing" in message
+
+
+def test_malformed_oversized_and_bad_dates_never_show_a_traceback(server):
+    r = httpx.post(f"{server}/assess", content="case: [unclosed")
+    assert r.status_code == 400 and "malformed YAML" in r.json()["error"]
+    r = httpx.post(f"{server}/assess", content=b"\xff\xfe")
+    assert r.status_code == 400 and "UTF-8" in r.json()["error"]
+    r = httpx.post(f"{server}/assess", content=b"a" * 2_000_001)
+    assert r.status_code == 413
+    r = httpx.post(f"{server}/assess?as_of=31-12-2025", content=SEEDS[0].read_bytes())
+    assert r.status_code == 422 and "YYYY-MM-DD" in r.json()["error"]
+
+
+def test_check_with_inline_facts_matches_the_cli(server, tmp_path):
+    draft = yaml.safe_load((ROOT / "examples/drafts/202425093-clarion.yaml").read_text())
+    draft["facts"] = yaml.safe_load((ROOT / "examples/202425093-clarion.yaml").read_text())
+    path = tmp_path / "draft.yaml"
+    path.write_text(yaml.safe_dump(draft, sort_keys=False))
+    want = json.loads(cli("check", str(path), "--format", "json").stdout)
+    r = httpx.post(f"{server}/check", content=path.read_text())
+    got = r.json()
+    assert got["draft"]["file"] == "request body" and want["draft"]["file"] == str(path)
+    got["draft"]["file"] = want["draft"]["file"]
+    assert got == want and got["problems"] is not None
+
+
+def test_a_draft_naming_a_facts_file_is_refused(server):
+    r = httpx.post(f"{server}/check", content=(ROOT / "examples/drafts/202425093-clarion.yaml").read_bytes())
+    assert r.status_code == 422 and "inline" in r.json()["error"]
+
+
+def test_rulesets_and_schemas_match_the_cli(server):
+    assert httpx.get(f"{server}/rulesets").text == cli("rulesets", "list", "--format", "json").stdout
+    assert httpx.get(f"{server}/rulesets?as_of=2020-01-01").json() != httpx.get(f"{server}/rulesets").json()
+    for what in ("facts", "draft", "ruleset"):
+        assert httpx.get(f"{server}/schema/{what}").text == cli("schema", what).stdout
+    assert httpx.get(f"{server}/schema/other").status_code == 404
+
+
+def test_trace_levels_match_the_cli(server):
+    seed = SEEDS[1]
+    for level in ("full", "none"):
+        want = cli("assess", str(seed), "--format", "json", "--trace", level).stdout
+        assert httpx.post(f"{server}/assess?trace={level}", content=seed.read_bytes()).text == want
+    r = httpx.post(f"{server}/assess?trace=everything", content=seed.read_bytes())
+    assert r.status_code == 422 and "fired, full, none" in r.json()["error"]
