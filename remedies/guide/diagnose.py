@@ -152,7 +152,11 @@ def _landlord(doc: Document, library: Library) -> list[str]:
 
 def diagnose(path: str | Path, library: Library) -> tuple[list[InputError], list[str]]:
     """(errors, warnings) for one facts file: all of them, not the first."""
-    doc = load_file(path)
+    return diagnose_document(load_file(path), library)
+
+
+def diagnose_document(doc: Document, library: Library) -> tuple[list[InputError], list[str]]:
+    """(errors, warnings) for parsed facts (a file, or a request body)."""
     if not isinstance(doc.data, dict):
         raise InputError("a facts file must be a mapping with 'case' and 'elements'", file=doc.path, line=1)
     errors: list[InputError] = []
@@ -179,3 +183,12 @@ def load_case(path: str | Path, library: Library, warn: Callable[[str], None]) -
     if errors:
         raise errors[0] if len(errors) == 1 else FactsErrors(errors)
     return facts.load(path, library.vocabulary)
+
+
+def case_from_document(doc: Document, library: Library) -> facts.Case:
+    """Parsed facts (e.g. a request body) as a Case, every problem reported at once; warnings are dropped
+    (the assessment's notes say that no landlord policy applied)."""
+    errors, _ = diagnose_document(doc, library)
+    if errors:
+        raise errors[0] if len(errors) == 1 else FactsErrors(errors)
+    return facts.from_document(doc, library.vocabulary)
