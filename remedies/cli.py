@@ -15,7 +15,7 @@ from typing import Callable
 
 import click
 
-from . import __version__, check, checkreport, draft, facts, report, rulesets
+from . import __version__, check, checkreport, draft, guide, report, rulesets
 from .batch import progress
 from .batch.summary import SUMMARIES
 from .assessment import TRACE_LEVELS
@@ -34,8 +34,19 @@ def _as_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"'{value}' is not a date as YYYY-MM-DD") from None
 
 
-def _library(dirs: tuple[Path, ...]) -> rulesets.Library:
-    return rulesets.load(list(dirs) or None)
+def _library(added: tuple[Path, ...], only: tuple[Path, ...] = ()) -> rulesets.Library:
+    """The shipped rulesets plus --rulesets (a file with a shipped id replaces it), or only --only-rulesets."""
+    if added and only:
+        raise click.UsageError("give --rulesets (added to the shipped ones) or --only-rulesets (instead of "
+                               "them), not both")
+    if only:
+        return rulesets.load(list(only))
+    return rulesets.load(rulesets.with_shipped(list(added)) if added else None)
+
+
+def _ruleset_paths(added: tuple[Path, ...], only: tuple[Path, ...]) -> tuple[Path, ...]:
+    """What a worker process loads: the paths _library resolves to (empty: the shipped rulesets)."""
+    return tuple(only) if only else tuple(rulesets.with_shipped(list(added))) if added else ()
 
 
 def _check_writable(output: Path, force: bool) -> None:
@@ -70,8 +81,13 @@ def _write(text: str, output: Path | None, force: bool) -> None:
         raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
 
 
-rulesets_option = click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
-                               help="Directory or file of rulesets to use instead of the shipped ones (repeatable).")
+def rulesets_option(command: Callable[..., object]) -> Callable[..., object]:
+    """--rulesets adds to the shipped rulesets; --only-rulesets replaces them (the old --rulesets)."""
+    command = click.option("--only-rulesets", "only_rulesets", multiple=True, type=click.Path(path_type=Path),
+                           help="Directory or file of rulesets to use INSTEAD of the shipped ones (repeatable).")(command)
+    return click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
+                        help="Directory or file of rulesets to ADD to the shipped ones (repeatable); one with "
+                             "the id of a shipped ruleset replaces it.")(command)
 format_option = click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
 
 
@@ -104,8 +120,12 @@ def cli() -> None:
 @rulesets_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
+@click.option("--what-if/--no-what-if", "what_if", default=True, show_default=True,
+              help="Say what would change each finding: the one-fact changes that move it, each found by "
+                   "assessing the changed facts again (one to two hundred assessments a case).")
 def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, trace: str, jobs: int | None,
-           as_of: date | None, ruleset_dirs: tuple[Path, ...], output: Path | None, force: bool) -> None:
+           as_of: date | None, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...],
+           output: Path | None, force: bool, what_if: bool) -> None:
     """Propose findings, sums and orders for the complaint(s) in FACTS: files, or directories
     searched recursively for *.yaml (YAML there that is not facts — no case: mapping, complaints:
     or resident: — is skipped, with a note).
@@ -123,8 +143,9 @@ def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, 
         summary = "table"
     if output is not None:
         _check_writable(output, force)
-    library = _library(ruleset_dirs)
-    job = runner.Job(ruleset_dirs, as_of, fmt or "text", summary, trace)
+    library = _library(ruleset_dirs, only_rulesets)
+    job = runner.Job(_ruleset_paths(ruleset_dirs, only_rulesets), as_of, fmt or "text", summary, trace,
+                     what_if and not summary)
     sink = Sink(job, single=len(sources) == 1, stream=None if output else sys.stdout)
     bad = internal = skipped = 0
     with progress.bar(len(sources), "assessing") as advance:
@@ -155,10 +176,10 @@ def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, 
 @click.argument("draft_file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(checkreport.FORMATS), default="text", show_default=True)
 @rulesets_option
-def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
+def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Check a draft determination in DRAFT_FILE: bands, totals, deductions, orders, paragraphs, and
     its findings against what the facts support. Exit 1 if any check finds an error."""
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     result = check.run(draft.load(draft_file, library.vocabulary), library)
     click.echo(checkreport.render(result, fmt), nl=False)
     if result["errors"]:
@@ -184,7 +205,8 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> N
               help="The ruleset whose parameters --fit varies.")
 @rulesets_option
 def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, above: int, min_exact: float | None,
-                 fit_specs: tuple[str, ...], fit_ruleset: str, ruleset_dirs: tuple[Path, ...]) -> None:
+                 fit_specs: tuple[str, ...], fit_ruleset: str, ruleset_dirs: tuple[Path, ...],
+                 only_rulesets: tuple[Path, ...]) -> None:
     """Measure how far the proposals agree with published decisions, for a corpus of cases in DIR...
 
     Each case is a folder (at any depth) with facts.yaml, the published outcome.yaml and,
@@ -216,7 +238,7 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
     """
     from .fidelity import corpus, fit, measure, render  # only this command needs them
 
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     cases = corpus.discover(list(dirs))
     stderr = sys.stderr
     progress = None
@@ -282,14 +304,14 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
               help="Address to bind; the default answers this machine only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @rulesets_option
-def serve(host: str, port: int, ruleset_dirs: tuple[Path, ...]) -> None:
+def serve(host: str, port: int, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Serve the engine over HTTP as JSON: POST /assess, POST /check, GET /rulesets,
     GET /schema/{facts|draft|ruleset}, GET /health. Rulesets are loaded once, at start."""
     import uvicorn
 
     from .serve.app import create_app
 
-    app = create_app(_library(ruleset_dirs))
+    app = create_app(_library(ruleset_dirs, only_rulesets))
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 
@@ -302,9 +324,9 @@ def rulesets_group() -> None:
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE", help="Only rulesets in force on DATE.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rulesets_option
-def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
+def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """List loaded rulesets (optionally those in force on a date)."""
-    rows = rulesets.listing(_library(ruleset_dirs), as_of)
+    rows = rulesets.listing(_library(ruleset_dirs, only_rulesets), as_of)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -316,9 +338,9 @@ def rulesets_list(as_of: date | None, fmt: str, ruleset_dirs: tuple[Path, ...]) 
 @rulesets_group.command(name="show")
 @click.argument("ruleset_id")
 @rulesets_option
-def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
+def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Show one ruleset: header, sources, dated parameters and rules."""
-    library = _library(ruleset_dirs)
+    library = _library(ruleset_dirs, only_rulesets)
     r = library.get(ruleset_id)
     s = r.spec
     click.echo(f"{s.title}\n  id {s.id} · {s.kind} · version {s.version} · {s.publisher}")
@@ -346,10 +368,36 @@ def rulesets_show(ruleset_id: str, ruleset_dirs: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("what", type=click.Choice(["facts", "draft", "ruleset"]))
-def schema(what: str) -> None:
-    """Print the JSON Schema of a facts, draft or ruleset file (for editors)."""
-    model = {"facts": facts.Case, "draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}[what]
-    click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True))
+@rulesets_option
+def schema(what: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
+    """Print the JSON Schema of a facts, draft or ruleset file (for editors). The facts schema names
+    every word the vocabulary allows, with its meaning, and the landlords with a policy."""
+    if what == "facts":
+        data = guide.facts_schema(_library(ruleset_dirs, only_rulesets))
+    else:
+        data = {"draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}[what].model_json_schema(by_alias=True)
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@cli.command(name="vocabulary")
+@click.argument("kind", required=False, metavar="[KIND]")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@rulesets_option
+def vocabulary_cmd(kind: str | None, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
+    """List the words a facts file may use, with their meanings: topics, failure_kinds, impacts,
+    vulnerabilities, mitigations, other_bodies (KIND: one of these), and where each goes."""
+    words = guide.descriptions(_library(ruleset_dirs, only_rulesets))
+    if kind is not None and kind not in words:
+        raise click.BadParameter(f"'{kind}' is not a kind of word; kinds: {', '.join(words)}", param_hint="KIND")
+    chosen = {k: v for k, v in words.items() if kind in (None, k)}
+    if fmt == "json":
+        click.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+        return
+    for k, entries in chosen.items():
+        where = ", ".join(".".join(p) for p, key in guide.WORD_FIELDS if key == k)
+        click.echo(f"{k} (in {where}):")
+        for word, text in entries.items():
+            click.echo(f"  {word:<32} {text}")
 
 
 def main(argv: list[str] | None = None) -> None:

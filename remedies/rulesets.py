@@ -286,3 +286,20 @@ def _check(r: Ruleset, catalogue: set[str], types: dict[str, type], loaded: list
         for target in rule.overrides:
             if target not in all_ids:
                 raise _err(r, loc + ("overrides",), f"overrides unknown rule '{target}'")
+
+
+def with_shipped(added: list[Path]) -> list[Path]:
+    """The shipped ruleset files with the given files and directories added: `--rulesets my-policy.yaml`
+    adds a policy; a given file with a shipped ruleset's id takes that one's place."""
+    def ruleset_id(path: Path) -> object:
+        data = load_file(path).data
+        return data.get("id") if isinstance(data, dict) else None
+
+    given = [(ruleset_id(p), p) for p in _files(added)]
+    out: list[Path] = []
+    for p in _files([shipped_dir()]):
+        same = next((g for g in given if g[0] == ruleset_id(p)), None)
+        if same:
+            given.remove(same)
+        out.append(same[1] if same else p)
+    return out + [p for _, p in given]  # two given files with one id stay two: the loader refuses them

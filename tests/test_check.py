@@ -287,7 +287,7 @@ def test_a_band_edited_in_yaml_moves_the_check(tmp_path, capsys):
     shutil.copytree(ROOT / "rulesets", copy)
     guidance = copy / "ombudsman" / "remedies-guidance.yaml"
     guidance.write_text(guidance.read_text().replace("min: 100, max: 600", "min: 100, max: 300"))
-    code, out, _ = run_cli(["check", str(SEEDS["202425093"]), "--rulesets", str(copy), "--format", "json"], capsys)
+    code, out, _ = run_cli(["check", str(SEEDS["202425093"]), "--only-rulesets", str(copy), "--format", "json"], capsys)
     result = json.loads(out)
     assert code == 0 and ids(result, "warning") == {"W-sum-above-band"}
     problem = next(p for p in result["problems"] if p["rule"].endswith("W-sum-above-band"))

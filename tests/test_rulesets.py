@@ -112,8 +112,9 @@ def test_secondary_figures_are_marked_wherever_used(heat_file, library, capsys):
     assert "rate_loss_of_heating_and_hot_water (compensation-guidance-2026): secondary" in warnings
     assert "band_service_failure (hos-remedies-guidance): secondary" in warnings
     _, text, _ = run_cli(["assess", str(heat_file), "--as-of", "2026-04-01"], capsys)
-    assert "£150 complete loss of heating and hot water (calculated) [secondary]" in text
-    assert "! rests on rate_loss_of_heating_and_hot_water (compensation-guidance-2026): secondary" in text
+    assert "£150 complete loss of heating and hot water (calculated) (evidence: secondary)" in text
+    assert "Rests on weaker evidence: the figure for complete loss of heating and hot water, per day " \
+           "(secondary evidence)" in text
 
 
 HOLIDAY_CASES = [

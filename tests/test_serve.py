@@ -56,7 +56,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def cli_json() -> dict[str, str]:
-    return {p.name: cli("assess", str(p), "--format", "json").stdout for p in SEEDS}
+    return {p.name: cli("assess", str(p), "--format", "json", "--no-what-if").stdout for p in SEEDS}
 
 
 def test_health_binds_loopback(server):
@@ -143,7 +143,7 @@ def test_rulesets_and_schemas_match_the_cli(server):
 def test_trace_levels_match_the_cli(server):
     seed = SEEDS[1]
     for level in ("full", "none"):
-        want = cli("assess", str(seed), "--format", "json", "--trace", level).stdout
+        want = cli("assess", str(seed), "--format", "json", "--trace", level, "--no-what-if").stdout
         assert httpx.post(f"{server}/assess?trace={level}", content=seed.read_bytes()).text == want
     r = httpx.post(f"{server}/assess?trace=everything", content=seed.read_bytes())
     assert r.status_code == 422 and "fired, full, none" in r.json()["error"]

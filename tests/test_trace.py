@@ -87,7 +87,7 @@ def test_the_finding_says_why_not_a_higher_level():
         for unmet in miss["nearest_miss"]["unmet"]:  # "points = 5, needs ≥ 6": the value the rule read
             name, rest = unmet.split(" = ", 1)
             assert rest.startswith(whynot.show(miss["reads"][name]) + ", needs ")
-    text = report.render(a, "text")
+    text = report.render([(a, report.build(a, LIBRARY), None)], "text")
     assert "nearest not to apply" in text
 
 

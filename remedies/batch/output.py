@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..report import html
 from . import summary
 from .runner import Job, Outcome
 
@@ -20,6 +21,7 @@ class Sink:
         self.job, self.single, self.stream = job, single, stream
         self.kept: list[str] = []
         self.rows: list[dict] = []
+        self.models: list = []
         self.count = 0
         if job.summary == "csv":
             self._emit(summary.csv_header())
@@ -41,6 +43,8 @@ class Sink:
             self._emit(summary.jsonl_rows(list(outcome.rows)))
         elif kind == "table":
             self.rows.extend(outcome.rows)
+        elif self.job.fmt == "html" and not self.single:
+            self.models.append(outcome.model)  # one page with an index, written at the end
         elif self.job.fmt == "json" and not self.single:
             body = "\n".join("  " + line for line in outcome.output.rstrip("\n").split("\n"))
             self._emit(("[\n" if first else ",\n") + body)
@@ -52,4 +56,6 @@ class Sink:
             self._emit(summary.table(self.rows))
         elif self.job.fmt == "json" and not self.single and not self.job.summary:
             self._emit("\n]\n" if self.count else "[]\n")
+        elif self.job.fmt == "html" and not self.single and not self.job.summary and self.models:
+            self._emit(html.render(self.models))
         return "".join(self.kept)

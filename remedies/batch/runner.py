@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from .. import assessment, engine, facts, report, rulesets
+from .. import assessment, engine, guide, report, rulesets, whatif
 from ..errors import RemediesError
 from ..yamlio import load_file
 from . import summary
@@ -29,6 +29,7 @@ class Job:
     fmt: str            # text, markdown, json, html: the rendered assessment
     summary: str | None  # csv, jsonl, table: summary rows instead
     trace: str = "fired"
+    what_if: bool = False  # what would change each finding, by re-assessing one-fact changes
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Outcome:
     output: str = ""
     rows: tuple[dict, ...] = ()
     message: str = ""
+    model: report.Report | None = None  # for HTML: several cases are rendered as one page at the end
 
 
 _LIBRARY: rulesets.Library | None = None
@@ -65,11 +67,12 @@ def assess_one(source: Source) -> Outcome:
         doc = load_file(source.path)
         if source.found and not looks_like_facts(doc.data):
             return Outcome(source, "skipped")
-        case = facts.from_document(doc, _LIBRARY.vocabulary)
+        case = guide.load_case(source.path, _LIBRARY, warn=lambda w: print(f"remedies: warning: {w}", file=sys.stderr))
         try:
             trace = "none" if job.summary else job.trace
             run = engine.assess(case, _LIBRARY, job.as_of, keep_quiet=trace != "none")
             a = assessment.build(run, trace, advice=not job.summary)
+            changes = whatif.explore(case, _LIBRARY, job.as_of, a, run) if job.what_if else None
         except RemediesError as exc:  # say which file could not be assessed
             raise type(exc)(exc.message, file=exc.file or str(source.path), line=exc.line, field=exc.field) from None
     except RemediesError as exc:
@@ -80,7 +83,8 @@ def assess_one(source: Source) -> Outcome:
         return Outcome(source, "internal", message=f"{source.path}: internal error: {type(exc).__name__}: {exc}")
     if job.summary:
         return Outcome(source, "ok", rows=tuple(summary.rows(a, str(source.path))))
-    return Outcome(source, "ok", output=report.render(a, job.fmt))
+    model = report.build(a, _LIBRARY, run, changes)
+    return Outcome(source, "ok", output=report.render([(a, model, changes)], job.fmt), model=model)
 
 
 def default_jobs() -> int:

@@ -100,7 +100,7 @@ async def rulesets(request: Request) -> Response:
 
 
 async def schema(request: Request) -> Response:
-    text = work.schema(request.path_params["what"])
+    text = work.schema(request.path_params["what"], request.app.state.library)
     return _json(text) if text else _error(404, "no such schema; known: facts, draft, ruleset")
 
 

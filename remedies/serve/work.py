@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .. import assessment, check, checkreport, draft, engine, facts, report, rulesets
+from .. import assessment, check, checkreport, draft, engine, facts, guide, report, rulesets
 from ..errors import InputError
 from ..yamlio import Document, load_text
 
@@ -25,9 +25,11 @@ def parse(text: str) -> Document:
 
 
 def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str) -> str:
-    """The assessment JSON, byte for byte what `remedies assess --format json` prints."""
-    case = facts.from_document(doc, library.vocabulary)
-    return report.render_json(assessment.build(engine.assess(case, library, as_of), trace))
+    """The assessment JSON, byte for byte what `remedies assess --format json --no-what-if` prints."""
+    case = guide.case_from_document(doc, library)
+    run = engine.assess(case, library, as_of, keep_quiet=trace != "none")
+    a = assessment.build(run, trace)
+    return report.render([(a, report.build(a, library, run, None), None)], "json")
 
 
 def check_draft(doc: Document, library: rulesets.Library) -> str:
@@ -40,7 +42,10 @@ def listing(library: rulesets.Library, as_of: date | None) -> str:
     return json.dumps(rulesets.listing(library, as_of), indent=2) + "\n"
 
 
-def schema(what: str) -> str | None:
-    """The JSON Schema of `remedies schema WHAT`, or None for an unknown WHAT."""
-    model = {"facts": facts.Case, "draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}.get(what)
-    return None if model is None else json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True) + "\n"
+def schema(what: str, library: rulesets.Library) -> str | None:
+    """The JSON Schema of `remedies schema WHAT`, or None for an unknown WHAT (facts: with the vocabulary)."""
+    if what == "facts":
+        return json.dumps(guide.facts_schema(library), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    model = {"draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}.get(what)
+    return None if model is None else json.dumps(model.model_json_schema(by_alias=True), indent=2, sort_keys=True,
+                                                 ensure_ascii=False) + "\n"
