@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from .errors import InputError
+from .plausible import Day
 from .facts import Case, Offer, Pounds, Slug, Vocabulary, check_vocabulary
 from .facts import load as load_facts
 from .yamlio import Document, load_file, parse_model
@@ -105,7 +106,7 @@ class Recommendation(_Draft):
 class DraftFile(_Draft):
     reference: str = Field(min_length=1, max_length=40, description="the complaint number")
     landlord: Slug
-    determined_on: date
+    determined_on: Day
     facts: str | dict[str, Any] | None = Field(
         None, description="the facts: a path relative to this file, or an inline facts mapping")
     elements: list[DraftElement] = Field(min_length=1, max_length=50)
