@@ -8,14 +8,13 @@ each value carrying its own source and evidence level (the OpenFisca way).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import conditions
+from . import conditions, engine_limits
 from .effects import check_effect
 from .errors import InputError
 from .facts import Vocabulary
@@ -155,7 +154,7 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
         if not isinstance(doc.data, dict):
             raise InputError("a ruleset file must be a mapping", file=str(p), line=1)
         spec = parse_model(doc, RulesetFile)
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+        digest = __import__("hashlib").sha256(p.read_bytes()).hexdigest()[:16]
         loaded.append(Ruleset(spec, str(p), digest, doc))
     seen: dict[str, str] = {}
     for r in loaded:
@@ -171,6 +170,7 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
         if strict and problems:
             raise problems[0]
         _check(r, catalogue, types, loaded, vocab)
+    engine_limits.check(loaded)
     return Library(loaded, vocab)
 
 
