@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
 import click
 
-from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets
+from . import __version__, assessment, check, checkreport, draft, engine, facts, report, rulesets, safeout
 from .errors import RemediesError
+from .plausible import in_range
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -27,41 +27,34 @@ def _as_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
     if value is None:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date as YYYY-MM-DD") from None
+    problem = in_range(day)
+    if problem:
+        raise click.BadParameter(problem)
+    return day
 
 
 def _library(dirs: tuple[Path, ...]) -> rulesets.Library:
     return rulesets.load(list(dirs) or None)
 
 
-def _write(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write to a new file; never overwrite a user's file without --force."""
+def _write(text: str, output: Path | None, force: bool, fmt: str = "text") -> None:
+    """Print, or write to a new file; never overwrite a user's file without --force.
+
+    Text formats have their control characters escaped (JSON escapes its own)."""
+    if fmt != "json":
+        text = safeout.escape_controls(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.is_dir():
-        raise RemediesError("is a directory; name a file to write", file=str(output))
-    if output.exists() and not force:
-        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
-    except OSError as exc:
-        raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-        os.replace(tmp, output)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
+    safeout.write_new(text, output, force)
 
 
-rulesets_option = click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
+# click checks no path: every file is read (or written) by one function that says what is wrong in one line
+rulesets_option = click.option("--rulesets", "ruleset_dirs", multiple=True,
+                               type=click.Path(path_type=Path, readable=False),
                                help="Directory or file of rulesets to use instead of the shipped ones (repeatable).")
 format_option = click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
 
@@ -78,12 +71,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @format_option
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE",
               help="Judge by the guidance in force on this date (default: the case's decided_on).")
 @rulesets_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, readable=False),
+              help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
 def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_dirs: tuple[Path, ...],
            output: Path | None, force: bool) -> None:
@@ -100,11 +94,11 @@ def assess(facts_files: tuple[Path, ...], fmt: str, as_of: date | None, ruleset_
         text = report.render_json(results[0] if len(results) == 1 else results)  # type: ignore[arg-type]
     else:
         text = "\n".join(report.render(a, fmt) for a in results)
-    _write(text, output, force)
+    _write(text, output, force, fmt)
 
 
 @cli.command(name="check")
-@click.argument("draft_file", type=click.Path(path_type=Path))
+@click.argument("draft_file", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(checkreport.FORMATS), default="text", show_default=True)
 @rulesets_option
 def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> None:
@@ -112,13 +106,14 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> N
     its findings against what the facts support. Exit 1 if any check finds an error."""
     library = _library(ruleset_dirs)
     result = check.run(draft.load(draft_file, library.vocabulary), library)
-    click.echo(checkreport.render(result, fmt), nl=False)
+    _write(checkreport.render(result, fmt), None, False, fmt)
     if result["errors"]:
         raise click.exceptions.Exit(1)
 
 
 @cli.command(name="verify")
-@click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path), metavar="[RULESET_FILE]...")
+@click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path, readable=False),
+                metavar="[RULESET_FILE]...")
 @click.option("--examples", type=click.IntRange(min=1), default=50, show_default=True,
               help="Generated cases (or pairs of cases) per property.")
 @click.option("--seed", type=int, default=0, show_default=True,
@@ -229,16 +224,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:  # one line, like every other bad input; --help has the usage
+        where = f"remedies {exc.ctx.info_name}: " if exc.ctx and exc.ctx.parent else "remedies: "
+        click.echo(safeout.escape_controls(f"{where}error: {exc.format_message()} (see --help)")
+                   .replace("\n", " "), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_BAD_INPUT)
     except click.exceptions.Abort:
         sys.exit(EXIT_BAD_INPUT)
     except RemediesError as exc:
-        click.echo(f"remedies: error: {exc}", err=True)
+        click.echo(safeout.escape_controls(f"remedies: error: {exc}").replace("\n", "\\n"), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:  # a bug, reported in one line; REMEDIES_DEBUG=1 shows the traceback
         if os.environ.get("REMEDIES_DEBUG"):
             raise
-        click.echo(f"remedies: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(safeout.escape_controls(f"remedies: internal error: {type(exc).__name__}: {exc}")
+                   .replace("\n", "\\n"), err=True)
         sys.exit(EXIT_INTERNAL)

@@ -195,9 +195,15 @@ def load(path: str | Path, vocab: Vocabulary) -> Draft:
     source: str | None = None
     if isinstance(spec.facts, str):
         facts_path = Path(path).parent / spec.facts
-        if not facts_path.is_file():
-            raise _error(doc, ("facts",), f"no facts file '{spec.facts}' (looked for {facts_path})")
-        case, source = load_facts(facts_path, vocab), str(facts_path)
+        try:
+            case, source = load_facts(facts_path, vocab), str(facts_path)
+        except InputError as exc:
+            if exc.line is not None or exc.file != str(facts_path):
+                raise
+            # the file itself cannot be read: say so at the draft's line that names it
+            problem = "" if exc.message == "no such file" else f": {exc.message}"
+            raise _error(doc, ("facts",), f"no facts file '{spec.facts[:200]}'{problem} "
+                         f"(looked for {str(facts_path)[:200]})") from None
     elif isinstance(spec.facts, dict):
         case, source = _inline_facts(doc, spec.facts, vocab), "inline"
     _cross_check(doc, spec, case, vocab)

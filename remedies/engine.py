@@ -367,6 +367,10 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     decided = as_of or case.case.decided_on
     if decided is None:
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
+    for i, complaint in enumerate(case.complaints):  # as decided_on is checked when the facts load
+        if complaint.made > decided:
+            raise EngineError(f"the complaint ({complaint.made}) is after the date of the assessment ({decided}, "
+                              f"{'--as-of' if as_of else 'case.decided_on'})", field=f"complaints.{i}.made")
     active = _for_assessment(library.active(decided, first_complaint_date(case), case.case.landlord))
     fallbacks = library.fallbacks(active)
     active += [rs for rs, _, _ in fallbacks.values()]

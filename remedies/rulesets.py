@@ -8,6 +8,7 @@ each value carrying its own source and evidence level (the OpenFisca way).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -21,7 +22,7 @@ from .facts import Vocabulary
 from .observations import COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS, ELEMENT_FACTS, fact_names, subject_facts
 from .ruleset_schema import (EVIDENCE_NOTE, LEVELS, Evidence, Fallback, Parameter, ParamValue,  # noqa: F401
                              Resolved, Rule, RulesetFile, Scale, Source)
-from .yamlio import Document, load_file, parse_model
+from .yamlio import Document, load_file, os_problem, parse_model
 
 @dataclass
 class Ruleset:
@@ -129,15 +130,27 @@ def shipped_dir() -> Path:
     return Path(str(resources.files("remedies.shipped_rulesets")))
 
 
+MAX_FILES = 500  # ruleset files in one load: a bound on what a folder can make us read
+
+
 def _files(dirs: list[Path]) -> list[Path]:
+    """The ruleset files named, and the *.yaml files under the folders named (each read by yamlio,
+    which refuses anything but a regular file of bounded size, so a link to /dev/zero is an error)."""
     out: list[Path] = []
     for d in dirs:
-        if d.is_file():
-            out.append(d)
-        elif d.is_dir():
-            out.extend(sorted(d.rglob("*.yaml")))
-        else:
-            raise InputError("no such ruleset file or directory", file=str(d))
+        try:
+            if d.is_dir():
+                out.extend(sorted(d.rglob("*.yaml")))
+            elif os.path.lexists(d):
+                out.append(d)
+            else:
+                raise InputError("no such ruleset file or directory", file=str(d))
+        except ValueError:
+            raise InputError("the path contains a NUL character", file=str(d).replace("\0", "\\0")) from None
+        except OSError as exc:
+            raise InputError(os_problem(exc), file=str(d)) from None
+        if len(out) > MAX_FILES:
+            raise InputError(f"more than {MAX_FILES} ruleset files", file=str(d))
     return out
 
 
