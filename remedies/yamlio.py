@@ -240,7 +240,7 @@ _OS_PROBLEMS = {errno.ENOENT: "no such file", errno.EACCES: "permission denied",
 
 def os_problem(exc: OSError) -> str:
     """A short reason for a failed file operation, without Python's ``[Errno n]`` prefix."""
-    return _OS_PROBLEMS.get(exc.errno or 0) or f"cannot read or write: {exc.strerror or type(exc).__name__}"
+    return _OS_PROBLEMS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
 def _kind(mode: int) -> str:
@@ -286,7 +286,8 @@ def read_bytes(path: str | Path) -> bytes:
     except ValueError:  # a NUL in the path
         raise InputError("the path contains a NUL character", file=name.replace("\0", "\\0")) from None
     except OSError as exc:
-        raise InputError(os_problem(exc), file=name) from None
+        known = exc.errno in _OS_PROBLEMS
+        raise InputError(os_problem(exc) if known else f"cannot read: {os_problem(exc)}", file=name) from None
     return b"".join(chunks)
 
 
