@@ -6,6 +6,7 @@ input facts (a path or inline) and the expected outcome. Each becomes one pytest
 
 from __future__ import annotations
 
+import os
 import tempfile
 import tomllib
 from pathlib import Path
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _profiles = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["remedies"]["hypothesis"]
 for _name, _opts in _profiles.items():
     settings.register_profile(_name, deadline=None, suppress_health_check=[HealthCheck.too_slow], **_opts)
-settings.load_profile("ci")
+settings.load_profile(os.environ.get("REMEDIES_HYPOTHESIS_PROFILE", "ci"))  # `make fuzz` picks "fuzz"
 
 
 @pytest.fixture(scope="session")
