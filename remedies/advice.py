@@ -15,7 +15,8 @@ from .effects import effect_of
 from .engine import Run
 
 # facts that describe the offer itself: the advice supposes a proportionate offer is made
-_OFFER_FACTS = {"offers", "offered", "paid", "offer_shortfall", "level", "finding", "amount"}
+_OFFER_FACTS = {"offers", "offered", "paid", "offer_shortfall", "offer_over_band_top", "offer_after_referral",
+                "level", "finding", "amount"}
 
 
 def _leaves(cond: dict) -> list[dict]:
@@ -28,11 +29,23 @@ def _leaves(cond: dict) -> list[dict]:
 _SYMBOL = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "one of"}
 
 
-def _describe(leaf: dict, value: Any) -> str:
-    op = next(k for k in leaf if k != "fact")
-    want = leaf[op]
+def _describe(cond: dict, facts: dict) -> str:
+    """A condition in words, with the value each fact has now; groups in brackets."""
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        parts = [_describe(sub, facts) for sub in cond[key]]
+        joined = (" and " if key == "all" else " or ").join(parts)
+        return f"({joined})" if key == "all" else joined
+    op = next(k for k in cond if k != "fact")
+    want = cond[op]
     shown = ", ".join(map(str, want)) if isinstance(want, list) else str(want).lower()
-    return f"{leaf['fact']} {_SYMBOL[op]} {shown} (now {str(value).lower()})"
+    return f"{cond['fact']} {_SYMBOL[op]} {shown} (now {str(facts.get(cond['fact'])).lower()})"
+
+
+def _facts_in(cond: dict) -> set[str]:
+    if "all" in cond or "any" in cond:
+        return set().union(*(_facts_in(sub) for sub in cond.get("all", cond.get("any", []))))
+    return {cond["fact"]}
 
 
 def advise(run: Run, el_id: str) -> dict | None:
@@ -53,11 +66,12 @@ def advise(run: Run, el_id: str) -> dict | None:
                 continue
             rule_keys.append(f"{rs.id}/{rule.id}")
             for leaf in _leaves(rule.when):
-                if leaf.get("fact") in _OFFER_FACTS or "any" in leaf:
+                if _facts_in(leaf) <= _OFFER_FACTS:
                     continue
                 resolved = conditions.compile_condition(leaf, lambda ref, rs=rs: getattr(
                     rs.param(ref["param"], on), ref.get("field", "value")))
-                needs.append({"condition": _describe(leaf, facts.get(leaf["fact"])), "now": facts.get(leaf["fact"]),
+                now = facts.get(leaf["fact"]) if "fact" in leaf else None
+                needs.append({"condition": _describe(leaf, facts), "now": now,
                               "met": conditions.evaluate(resolved, supposed), "rule": f"{rs.id}/{rule.id}"})
     because = [{"rule": p["rule"], "amount": p["amount"], "label": p["label"]} for p in st.proposed_parts]
     return {"least_proportionate_offer": least, "offered": facts["offered"],

@@ -56,7 +56,7 @@ def _element(run: Run, el_id: str) -> dict:
         "offers": [o.model_dump(mode="json") for o in el.redress.offers],
         "offered": offered, "paid": paid,
         # what may be deducted if already paid: the offers this proposal replaces or confirms, unless known unpaid
-        "deductible_if_paid": sum(o.amount for o in el.redress.offers if o.paid is not False)
+        "deductible_if_paid": sum(o.amount for o in el.redress.counted_offers() if o.paid is not False)
         if treatment in ("replaced", "confirmed") else 0,
         "offer_treatment": treatment,
         "offers_replaced": offered if treatment == "replaced" else 0,

@@ -57,7 +57,9 @@ def _scheme(active: list[Ruleset], on: date) -> dict[str, str]:
     return out
 
 
-def _paragraph_kind(paragraph: str, scheme: dict[str, str]) -> str:
+def _paragraph_kind(paragraph: str | None, scheme: dict[str, str]) -> str:
+    if paragraph is None:
+        return ""  # none cited, as in reports of the new format
     if paragraph == scheme["finding"]:
         return "finding"
     if paragraph == scheme["redress"]:
@@ -91,10 +93,11 @@ def _element_fact(d: Draft, el: DraftElement, band: dict | None, scheme: dict[st
     f = dict(DRAFT_ELEMENT_FACTS)
     judged = sum(s.amount for s in el.sums if s.for_ not in CALCULATED_HEADS)
     ordered = sum(s.amount for s in el.sums if not s.recommended)
+    confirmed = sum(s.amount for s in el.sums)  # a confirmed offer may mix judged and calculated sums
     offered = sum(o.amount for o in el.offers)
     f.update(_actions(d))
     f.update({
-        "element": el.id, "topic": d.topic(el), "finding": el.finding, "paragraph": el.paragraph,
+        "element": el.id, "topic": d.topic(el), "finding": el.finding, "paragraph": el.paragraph or "",
         "paragraph_kind": _paragraph_kind(el.paragraph, scheme),
         "scheme_paragraph_finding": scheme["finding"], "scheme_paragraph_redress": scheme["redress"],
         "scheme_paragraphs_jurisdiction": " or ".join(scheme["jurisdiction"].split()),
@@ -103,7 +106,7 @@ def _element_fact(d: Draft, el: DraftElement, band: dict | None, scheme: dict[st
         "below_band_by": max(0, band["min"] - judged) if band else 0,
         "above_band_by": max(0, judged - band["max"]) if band and band["max"] is not None else 0,
         "confirms_landlord_offer": el.confirms_landlord_offer, "offered": offered,
-        "judged_minus_offered": judged - offered,
+        "confirmed_sum": confirmed, "confirmed_minus_offered": confirmed - offered,
         "element_actions": sum(1 for a in d.spec.orders.actions if el.id in a.elements),
     })
     if proposal:
@@ -129,6 +132,7 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
     replaced = sum(o.amount for el in replacing for o in el.offers)
     deductible = sum(o.amount for el in replacing for o in el.offers if o.paid is not False)
     deduct = pay.deduct_if_paid if pay and pay.deduct_if_paid is not None else 0
+    listed = sum(o.amount for el in spec.elements for o in el.offers)
     missing = [e.id for e in d.case.elements if e.id not in {el.id for el in spec.elements}] if d.case else []
     for finding in (el.finding for el in spec.elements):
         f[f"findings__{finding}"] += 1
@@ -137,13 +141,18 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
         "total_difference": (spec.total - parts) if spec.total is not None else 0,
         "replaced_offers": replaced, "deduction_expected": deductible, "remaining_expected": parts - deduct,
         "payment_ordered": pay is not None, "apology_ordered": spec.orders.apology is not None,
-        "apology_from": spec.orders.apology.from_ if spec.orders.apology else "",
+        "apology_from": (spec.orders.apology.from_ or "") if spec.orders.apology else "",
         "rent_arrears": bool(d.case and d.case.resident.rent_arrears),
         "agreed_to_offset": bool(d.case and d.case.resident.agreed_to_offset),
         "facts_elements_missing": len(missing), "facts_elements_missing_ids": ", ".join(missing),
     })
     if pay:
-        f.update({"payment_due_weeks": pay.due_weeks, "offset": pay.offset_against_arrears or ""})
+        days = pay.days_from(spec.determined_on)
+        f.update({"payment_due_weeks": -(-days // 7) if days is not None else f["payment_due_weeks"],
+                  "offset": pay.offset_against_arrears or ""})
+        if pay.in_addition_to_offers is not None:
+            f.update({"in_addition_stated": True, "in_addition_to_offers": pay.in_addition_to_offers,
+                      "offers_listed": listed, "in_addition_difference": pay.in_addition_to_offers - listed})
         if pay.replaces_offers is not None:
             f.update({"replaces_stated": True, "replaces_offers": pay.replaces_offers,
                       "replaced_difference": pay.replaces_offers - replaced})

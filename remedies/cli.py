@@ -111,6 +111,83 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...]) -> N
         raise click.exceptions.Exit(1)
 
 
+@cli.command(name="fidelity")
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="DIR...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json carries every figure and every per-element row.")
+@click.option("--tolerance", "pounds", type=click.IntRange(min=0), default=100, show_default=True, metavar="POUNDS",
+              help="A proposed sum agrees with the sum ordered if within this many pounds...")
+@click.option("--tolerance-percent", "percent", type=click.IntRange(min=0), default=25, show_default=True,
+              metavar="PCT", help="...or within this percentage of the sum ordered,")
+@click.option("--percent-above", "above", type=click.IntRange(min=0), default=400, show_default=True,
+              metavar="POUNDS", help="...where the sum ordered is over this.")
+@click.option("--min-exact", type=click.FloatRange(0, 100), metavar="PCT",
+              help="Exit 1 if fewer than PCT % of all elements get the published finding exactly.")
+@click.option("--fit", "fit_specs", multiple=True, metavar="NAME=V1,V2,...",
+              help="Also try these values of a numeric parameter (repeatable: every combination is tried) and "
+                   "report finding exact for the shipped values, the best values in-sample, and leave one case out.")
+@click.option("--fit-ruleset", default="hos-remedies-guidance", show_default=True, metavar="ID",
+              help="The ruleset whose parameters --fit varies.")
+@rulesets_option
+def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, above: int, min_exact: float | None,
+                 fit_specs: tuple[str, ...], fit_ruleset: str, ruleset_dirs: tuple[Path, ...]) -> None:
+    """Measure how far the proposals agree with published decisions, for a corpus of cases in DIR...
+
+    Each case is a folder (at any depth) with facts.yaml, the published outcome.yaml and,
+    optionally, the published determination as draft.yaml. The facts are assessed as
+    `remedies assess` would, as of their decided_on, without reading the outcome; each
+    proposed element is then compared, in order, with the outcome's elements. Measures,
+    per case, per group (the folder holding the cases) and overall:
+
+    \b
+      finding exact      the proposed finding is the published one
+      within one level   on no maladministration < service failure < maladministration
+                         < severe maladministration; reasonable redress and outside
+                         jurisdiction only when exact
+      recall             per published finding, the share proposed exactly
+      confusion          published (rows) x proposed (columns) counts
+      amounts            the proposed sum is within the tolerance of the sum ordered for
+                         the element; unknown (null) sums are not counted, but an element
+                         found NM, RR or OJ with no sum stated counts as £0 ordered
+      totals             the proposed total against total_ordered, same tolerance
+      drafts             `remedies check` run on each draft.yaml: published determinations
+                         on which it gives an error (each a false alarm)
+
+    With --fit, numbers fitted to these cases are put to the honest test: each case is scored
+    with the values that agree best with the other cases (leave one case out).
+
+    A case whose files cannot be read or assessed is reported in one line (file:line:
+    message) and counted; the others are still measured. Exit 0; 1 if below --min-exact;
+    2 if any case was bad input.
+    """
+    from .fidelity import corpus, fit, measure, render  # only this command needs them
+
+    library = _library(ruleset_dirs)
+    cases = corpus.discover(list(dirs))
+    stderr = sys.stderr
+    progress = None
+    if stderr.isatty():
+        def progress(i: int, n: int, label: str) -> None:
+            stderr.write(f"\r\033[K[{i + 1}/{n}] {label}")
+            stderr.flush()
+    tolerance = measure.Tolerance(pounds, percent, above)
+    grid = fit.parse_grid(fit_specs)
+    result = measure.run(cases, library, tolerance, progress)
+    if grid:
+        result["fit"] = fit.leave_one_out(cases, library, fit_ruleset, grid, tolerance, progress)
+    if progress:
+        stderr.write("\r\033[K")
+    text = render.render_json(result) if fmt == "json" else render.render_text(result, __version__)
+    if grid and fmt == "text":
+        text += "\n" + fit.render(result["fit"])
+    click.echo(text, nl=False)
+    if result["bad_input"]:
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)
+    exact = result["overall"]["finding_exact"]["percent"]
+    if min_exact is not None and (exact is None or exact < min_exact):
+        raise click.exceptions.Exit(1)
+
+
 @cli.command(name="verify")
 @click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path, readable=False),
                 metavar="[RULESET_FILE]...")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
@@ -32,9 +32,12 @@ SumFor = Literal["distress_and_inconvenience", "distress", "inconvenience", "tim
                  "calculated_sum", "out_of_pocket"]
 CALCULATED_HEADS = ("calculated_sum", "out_of_pocket")
 ActionKind = Literal["interim_measures", "record_keeping_review", "kim_self_assessment", "case_review",
-                     "complaint_handling_review", "training", "action_plan", "other"]
+                     "complaint_handling_review", "training", "action_plan", "inspection", "schedule_of_works",
+                     "works", "rehousing_plan", "vulnerability_records", "other"]
 ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
 Weeks = Annotated[StrictInt, Field(ge=1, le=104)]
+Days = Annotated[StrictInt, Field(ge=1, le=730)]
+DEADLINES = ("due_weeks", "due_days", "due")
 Paragraph = Annotated[str, Field(pattern=r"^\d{1,3}(\([a-z]{1,3}\))?$", max_length=12,
                                  description="as cited, e.g. '52', '42(j)', '53(b)'")]
 
@@ -47,7 +50,8 @@ class Sum(_Draft):
     """One sum the determination orders (or recommends) for an element."""
 
     amount: Pounds
-    for_: SumFor = Field(alias="for", description="what the sum is for")
+    for_: SumFor | None = Field(
+        None, alias="for", description="what the sum is for; omitted where the determination does not say (judged)")
     recommended: StrictBool = Field(False, description="recommended rather than ordered")
     note: str | None = Field(None, description="the determination's own words")
 
@@ -59,35 +63,69 @@ class DraftElement(_Draft):
     topic: str | None = Field(None, description="a vocabulary topic; taken from the facts where they are given")
     summary: str = ""
     finding: Finding
-    paragraph: Paragraph
+    paragraph: Paragraph | None = Field(None, description="the Scheme paragraph cited; new-format reports cite none")
     sums: list[Sum] = Field(default_factory=list)
     confirms_landlord_offer: StrictBool = Field(
         False, description="the sum confirms the landlord's own offer, which the finding accepts as proportionate")
     offers: list[Offer] = Field(default_factory=list, description="the landlord's offers for this element")
 
 
-class Apology(_Draft):
-    from_: Literal["senior_staff", "landlord"] = Field(alias="from")
-    due_weeks: Weeks
+class _Deadline(_Draft):
+    """A deadline as a determination states it: in weeks, in days, or as a date."""
+
+    deadline_required: ClassVar[bool] = True
+    due_weeks: Weeks | None = None
+    due_days: Days | None = None
+    due: date | None = Field(None, description="the date by which it is due ('No later than ...')")
+
+    def deadlines_given(self) -> list[str]:
+        return [name for name in DEADLINES if getattr(self, name) is not None]
+
+    def days_from(self, on: date) -> int | None:
+        """The deadline in days from the determination date (None where none is stated)."""
+        if self.due is not None:
+            return (self.due - on).days
+        if self.due_days is not None:
+            return self.due_days
+        return None if self.due_weeks is None else 7 * self.due_weeks
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> "_Deadline":
+        given = self.deadlines_given()
+        if len(given) > 1:
+            raise ValueError(f"give one deadline, not {' and '.join(given)}")
+        if not given and self.deadline_required:
+            raise ValueError("a deadline is required: due_weeks, due_days or due (a date)")
+        return self
 
 
-class Payment(_Draft):
+class Apology(_Deadline):
+    from_: Literal["senior_staff", "landlord"] | None = Field(
+        None, alias="from", description="senior_staff, or landlord; omitted where the determination does not say")
+    role: str | None = Field(None, min_length=1, max_length=120,
+                             description="the role the determination names, e.g. 'chief executive'")
+
+
+class Payment(_Deadline):
     """How the sums are to be paid: the period, what they replace, what may be deducted."""
 
-    due_weeks: Weeks
     replaces_offers: Pounds | None = Field(None, description="the landlord's offers the order says it replaces")
+    in_addition_to_offers: Pounds | None = Field(
+        None, description="the landlord's earlier offers the order says to pay as well as its sums, if not yet paid")
     deduct_if_paid: Pounds | None = Field(None, description="what may be deducted if the landlord has already paid it")
+    deduct_payments_made: StrictBool = Field(
+        False, description="the order lets the landlord deduct any payments already made, naming no sum")
     remaining_if_paid: Pounds | None = Field(None, description="what then remains to pay")
     offset_against_arrears: Literal["never", "only_with_agreement", "allowed"] | None = None
     note: str | None = None
 
 
-class Action(_Draft):
-    """A specific action ordered, with its deadline."""
+class Action(_Deadline):
+    """A specific action ordered, with its deadline (where the determination gives one)."""
 
+    deadline_required: ClassVar[bool] = False
     kind: ActionKind
     text: str = Field(min_length=1)
-    due_weeks: Weeks | None = None
     elements: list[Slug] = Field(default_factory=list, description="the elements it addresses (none: the case)")
     includes: list[ActionKind] = Field(default_factory=list, description="actions a review is to cover")
 
@@ -168,6 +206,13 @@ def _cross_check(doc: Document, spec: DraftFile, case: Case | None, vocab: Vocab
                 if el_id not in ids:
                     raise _error(doc, base + (i, "elements", j),
                                  f"'{el_id}' is not an element of this draft; its elements: {', '.join(ids)}")
+    dated: list[tuple[tuple, _Deadline | None]] = [(("apology",), spec.orders.apology),
+                                                     (("payment",), spec.orders.payment)]
+    dated += [(("actions", i), a) for i, a in enumerate(spec.orders.actions)]
+    for where, order in dated:
+        if order is not None and order.due is not None and order.due <= spec.determined_on:
+            raise _error(doc, ("orders", *where, "due"),
+                         f"due {order.due} is not after the determination date {spec.determined_on}")
     if case is None:
         return
     for name, ours, theirs in (("reference", spec.reference, case.case.reference),

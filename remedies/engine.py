@@ -297,7 +297,7 @@ class _CaseRun:
         """Each complaint is judged by the Code and landlord policy in force when it was made."""
         topic = {el.id: el.topic for el in self.case.elements}
         for i, comp in enumerate(self.complaints):
-            made = self.case.complaints[i].made
+            made = self.case.complaints[i].known_start()
             rulesets = _for_assessment(self.library.active(self.decided, made, self.case.case.landlord))
             rulesets += [rs for rs, _, _ in self.library.fallbacks(rulesets).values()]
             compiled = compile_stage("derive", rulesets, self.dates_for(made), applies_to="complaint")
@@ -348,6 +348,9 @@ def _publish_proposal(run: _CaseRun, el_id: str) -> None:
         raise EngineError(f"no compensation rule applied to element '{el_id}'")
     facts["proposed_amount"] = st.proposed_amount
     facts["offer_shortfall"] = st.proposed_amount - facts["offered"]
+    # how far the offer goes beyond the top of the band used (beyond the proposal where the band has no top)
+    top = st.band.get("max") if st.band else None
+    facts["offer_over_band_top"] = facts["offered"] - (top if top is not None else st.proposed_amount)
 
 
 def _publish_finding(run: _CaseRun, el_id: str) -> None:
@@ -355,6 +358,28 @@ def _publish_finding(run: _CaseRun, el_id: str) -> None:
     if st.redress is None:
         raise EngineError(f"no redress rule applied to element '{el_id}'")
     run.observed[el_id].facts.update(finding=st.finding, amount=st.amount)
+
+
+_JUDGEMENTS = ("acknowledged", "apologised", "put_right", "learning_shown")
+
+
+def _unstated_judgements(case: Case, live: list[str]) -> list[str]:
+    """Say which redress judgements the facts leave out: they are read as unknown (0.1 read them as 'no')."""
+    unstated = [f"{el.id} ({', '.join(j for j in _JUDGEMENTS if j not in el.redress.model_fields_set)})"
+                for el in case.elements if el.id in live and not set(_JUDGEMENTS) <= el.redress.model_fields_set]
+    if not unstated:
+        return []
+    return [f"redress judgements not stated are read as unknown, not as 'no' (remedies 0.1 read them as 'no'; "
+            f"state them where the report does): {'; '.join(unstated)}"]
+
+
+def _publish_others(run: _CaseRun, judged: list[str], later: list[str]) -> None:
+    """What the elements judged first were found, for the elements that read it (e.g. complaint handling)."""
+    findings = [run.states[i].finding for i in judged]
+    for el_id in later:
+        run.observed[el_id].facts.update(
+            others_maladministration=sum(f in ("maladministration", "severe_maladministration") for f in findings),
+            others_severe=sum(f == "severe_maladministration" for f in findings))
 
 
 # after each stage, what it decided becomes a fact the next stages can read
@@ -397,10 +422,17 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
             run.observed[el_id].facts.update(excluded=True, finding="outside_jurisdiction")
     live = [i for i in ids if not run.states[i].excluded]
     run.derive_from_complaints(live)
-    for stage, publish in _PUBLISH:
-        run.run_stage(stage, live)
-        for el_id in live:
-            publish(run, el_id)
+    topic = {el.id: el.topic for el in case.elements}
+    last = library.vocabulary.assessed_last
+    first_pass = [i for i in live if topic[i] not in last]
+    for group in (first_pass, [i for i in live if topic[i] in last]):
+        if group and group is not first_pass:
+            _publish_others(run, first_pass, group)
+        for stage, publish in _PUBLISH:
+            run.run_stage(stage, group)
+            for el_id in group:
+                publish(run, el_id)
     run.run_stage("orders", ids)
+    run.notes.extend(_unstated_judgements(case, live))
     return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes,
                run.dates_for(first_complaint_date(case)))

@@ -42,9 +42,14 @@ class Resident(_Facts):
 
 
 class Complaint(_Facts):
-    """One pass through the landlord's complaints process, by its dates."""
+    """One pass through the landlord's complaints process, by its dates.
 
-    made: Day
+    Reports often give only part of the journey: any date may be left out, and the date the
+    complaint was made may be too, so long as some date of the journey is known (it then
+    selects the Code in force). A stage whose start is unknown is not measured.
+    """
+
+    made: Day | None = Field(None, description="date the complaint was made; omit if the report does not give it")
     acknowledged: Day | Never | None = Field(None, description="date, 'never', or omitted if not known")
     chased: list[Day] = Field(default_factory=list, description="dates the resident chased a response")
     stage1_response: Day | Never | None = None
@@ -61,8 +66,20 @@ class Complaint(_Facts):
     refused: Literal["older_than_12_months", "legal_proceedings", "already_considered", "other"] | None = Field(
         None, description="the landlord refused to accept the complaint, for this reason")
 
+    def known_start(self) -> date | None:
+        """The earliest date known for this journey: the complaint, else its first recorded step."""
+        if self.made:
+            return self.made
+        days = [d for d in (self.acknowledged, self.stage1_response, self.escalation_requested,
+                            self.escalation_acknowledged, self.stage2_response, *self.chased,
+                            *self.escalation_chased) if isinstance(d, date)]
+        return min(days, default=None)
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Complaint":
+        if self.known_start() is None:
+            raise ValueError("a complaint needs at least one date: 'made', or a date of a later step "
+                             "(stage1_response, escalation_requested, stage2_response, ...)")
         def real(value: object) -> date | None:
             return value if isinstance(value, date) else None
 
@@ -100,6 +117,9 @@ class Failure(_Facts):
     from_: Day | None = Field(None, alias="from")
     to: Day | None = None
     days: StrictInt | None = Field(None, ge=0, le=36500, description="duration in days, where no dates are known")
+    working_days: StrictInt | None = Field(None, ge=0, le=10000, description=(
+        "for a complaint-handling breach stated by the caseworker: how many working days late "
+        "(e.g. 'stage 1 answered 3 months late' is about 60)"))
     note: str | None = None
 
     @model_validator(mode="after")
@@ -125,21 +145,48 @@ class LossOfAmenity(_Facts):
     percent: StrictInt = Field(ge=1, le=100, description="share of the home's use lost, in per cent")
 
 
+OfferStage = Literal[1, 2, "after_final_response", "after_referral", "unknown"]
+Extent = Literal["no", "partly", "fully", "unknown"]
+
+
 class Offer(_Facts):
-    amount: Pounds
-    stage: Literal[1, 2, "after_referral"]
+    """One offer as it happened: a later offer may replace the earlier ones rather than add to them."""
+
+    amount: Pounds = Field(0, description="whole pounds; 0 or omitted for a remedy in kind with no sum given")
+    stage: OfferStage = Field("unknown", description=(
+        "1 or 2 (made in the stage 1 or 2 response), after_final_response (after the last response, "
+        "before referral to the Ombudsman), after_referral, or unknown"))
+    kind: Literal["compensation", "rent_rebate", "refund", "remedy_in_kind"] = Field(
+        "compensation", description="a cash payment, a rent rebate or refund, or a remedy in kind (e.g. redecoration)")
+    replaces_earlier: StrictBool = Field(False, description=(
+        "true where this offer replaced the element's earlier offers (e.g. raised from £430 to £675): "
+        "only the latest counts"))
+    also_covers: list[Slug] = Field(default_factory=list, description=(
+        "ids of other elements this one offer was also made for"))
     paid: StrictBool | None = Field(None, description="true, false, or omitted if not known")
     note: str | None = None
 
 
 class Redress(_Facts):
-    """What the landlord did to put things right, in the Dispute Resolution Principles' terms."""
+    """What the landlord did to put things right, in the Dispute Resolution Principles' terms.
 
-    acknowledged: Literal["no", "partly", "fully"] = "no"
-    apologised: StrictBool = False
-    put_right: Literal["no", "partly", "fully"] = "no"
-    learning_shown: StrictBool = False
+    Each judgement may be left out when the report does not say: unknown is not "no", and the
+    rules say what they do with an unknown (e.g. reasonable redress is not refused for
+    learning nobody recorded either way).
+    """
+
+    acknowledged: Extent = Field("unknown", description="did the landlord acknowledge its failings")
+    apologised: StrictBool | None = Field(None, description="true, false, or omitted if not known")
+    put_right: Extent = Field("unknown", description="did the landlord put things right")
+    learning_shown: StrictBool | None = Field(None, description="true, false, or omitted if not known")
     offers: list[Offer] = Field(default_factory=list)
+
+    def counted_offers(self) -> list[Offer]:
+        """The offers that stand: a replacing offer drops those listed before it."""
+        standing: list[Offer] = []
+        for offer in self.offers:
+            standing = [offer] if offer.replaces_earlier else standing + [offer]
+        return standing
 
 
 class Jurisdiction(_Facts):
@@ -158,11 +205,14 @@ class Element(_Facts):
 
     id: Slug
     topic: str
+    also_topics: list[str] = Field(default_factory=list, description="further topics one element spans, e.g. leaks and damp_and_mould")
     summary: str = ""
     jurisdiction: Jurisdiction = Field(default_factory=Jurisdiction)
     period: Period | None = None
     failures: list[Failure] = Field(default_factory=list)
     impacts: list[str] = Field(default_factory=list)
+    mitigations: list[str] = Field(default_factory=list, description=(
+        "what lessens the landlord's responsibility, e.g. access prevented by a third party (vocabulary words)"))
     impact_compensated_under: Slug | None = Field(
         None, description="id of the element whose award already covers this element's impact")
     costs: list[Cost] = Field(default_factory=list)
@@ -187,6 +237,8 @@ class Vocabulary(BaseModel):
     impacts: frozenset[str]
     vulnerabilities: frozenset[str]
     other_bodies: frozenset[str]
+    mitigations: frozenset[str] = frozenset()
+    assessed_last: frozenset[str] = frozenset()  # topics judged after the others, reading what they found
 
 
 def _check_word(doc: Document, loc: tuple, word: str, known: frozenset[str], what: str) -> None:
@@ -218,11 +270,18 @@ def _check_references(doc: Document, case: Case) -> None:
                 raise _fail(doc, ("elements", i, "impact_compensated_under"),
                             f"impact_compensated_under goes round in a circle: {' → '.join(chain)}")
             step = case.elements[ids.index(step)].impact_compensated_under
+    for i, el in enumerate(case.elements):
+        for j, offer in enumerate(el.redress.offers):
+            for k, other in enumerate(offer.also_covers):
+                if other not in ids or other == el.id:
+                    raise _fail(doc, ("elements", i, "redress", "offers", j, "also_covers", k),
+                                f"names '{other}', which is not another element of this case; elements: {', '.join(ids)}")
     decided = case.case.decided_on
     for i, c in enumerate(case.complaints):
-        if decided and c.made > decided:
-            raise _fail(doc, ("complaints", i, "made"), f"the complaint ({c.made}) is after the case was "
-                        f"decided ({decided})")
+        start = c.known_start()
+        if decided and start and start > decided:
+            raise _fail(doc, ("complaints", i, "made" if c.made else "stage1_response"),
+                        f"the complaint ({start}) is after the case was decided ({decided})")
 
 
 def check_vocabulary(doc: Document, case: Case, vocab: Vocabulary) -> None:
@@ -233,6 +292,10 @@ def check_vocabulary(doc: Document, case: Case, vocab: Vocabulary) -> None:
     for i, el in enumerate(case.elements):
         base = ("elements", i)
         _check_word(doc, base + ("topic",), el.topic, vocab.topics, "topic")
+        for j, word in enumerate(el.also_topics):
+            _check_word(doc, base + ("also_topics", j), word, vocab.topics, "topic")
+        for j, word in enumerate(el.mitigations):
+            _check_word(doc, base + ("mitigations", j), word, vocab.mitigations, "mitigation")
         for j, f in enumerate(el.failures):
             _check_word(doc, base + ("failures", j, "kind"), f.kind, vocab.failure_kinds, "failure kind")
         for j, word in enumerate(el.impacts):

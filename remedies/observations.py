@@ -23,15 +23,20 @@ ELEMENT_FACTS: dict[str, object] = {
     "jurisdiction__not_raised_with_landlord": False, "jurisdiction__out_of_time": False,
     "jurisdiction__court_proceedings": False,
     "jurisdiction__rent_or_service_charge_level": False,
-    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0,
+    "failure_kinds": 0, "impacts": 0, "vulnerable": False, "duration_days": 0, "complaints_known": 0,
     "impact_compensated_elsewhere": False, "rent_arrears": False, "agreed_to_offset": False,
-    "acknowledged": "no", "apologised": False, "put_right": "no", "learning_shown": False,
-    "offers": 0, "offered": 0, "paid": 0,
+    # the landlord's redress: extents are no/partly/fully/unknown, yes-no judgements yes/no/unknown
+    "acknowledged": "unknown", "apologised": "unknown", "put_right": "unknown", "learning_shown": "unknown",
+    "offers": 0, "offered": 0, "paid": 0, "offer_after_referral": False, "offer_in_kind": False,
+    "offer_covered_elsewhere": False,
     "out_of_pocket": 0, "out_of_pocket_unevidenced": 0,
     "amenity_weekly_rent_pence": 0, "amenity_weeks": 0, "amenity_percent": 0,
     # written by the stages as they run
     "excluded": False, "points": 0, "level": "", "proposed_amount": 0, "offer_shortfall": 0,
+    "offer_over_band_top": 0,
     "finding": "", "amount": 0,
+    # for elements judged after the others (vocabulary `assessed_last`): what the others were found
+    "others_maladministration": 0, "others_severe": 0,
 }
 COMPLAINT_FACTS: dict[str, object] = {
     "subject": "complaint", "complaint": 0,
@@ -52,7 +57,8 @@ DRAFT_ELEMENT_FACTS: dict[str, object] = {
     "subject": "draft_element", "element": "", "topic": "", "finding": "", "paragraph": "", "paragraph_kind": "",
     "scheme_paragraph_finding": "", "scheme_paragraph_redress": "", "scheme_paragraphs_jurisdiction": "",
     "judged_sum": 0, "ordered_sum": 0, "band_found": False, "band_text": "", "below_band_by": 0, "above_band_by": 0,
-    "confirms_landlord_offer": False, "offered": 0, "judged_minus_offered": 0, "element_actions": 0,
+    "confirms_landlord_offer": False, "offered": 0, "confirmed_sum": 0, "confirmed_minus_offered": 0,
+    "element_actions": 0,
     "proposal_available": False, "proposal_finding": "", "proposal_amount": 0, "proposal_excluded": False,
     "proposal_paragraph": "", "finding_differs": False, "amount_distance_from_proposal": 0,
     "offered_in_facts": 0, "offered_minus_facts": 0,
@@ -63,6 +69,7 @@ DRAFT_FACTS: dict[str, object] = {
     "replaces_stated": False, "replaces_offers": 0, "replaced_offers": 0, "replaced_difference": 0,
     "deduction_stated": False, "deduct_if_paid": 0, "deduction_expected": 0, "deduction_difference": 0,
     "remaining_stated": False, "remaining_if_paid": 0, "remaining_expected": 0, "remaining_difference": 0,
+    "in_addition_stated": False, "in_addition_to_offers": 0, "offers_listed": 0, "in_addition_difference": 0,
     "payment_ordered": False, "payment_due_weeks": UNKNOWN, "offset": "", "rent_arrears": False,
     "agreed_to_offset": False, "apology_ordered": False, "apology_from": "",
     "facts_elements_missing": 0, "facts_elements_missing_ids": "",
@@ -72,6 +79,11 @@ DRAFT_FACTS: dict[str, object] = {
 
 SUBJECTS: dict[str, dict[str, object]] = {"element": ELEMENT_FACTS, "complaint": COMPLAINT_FACTS,
                                           "draft": DRAFT_FACTS, "draft_element": DRAFT_ELEMENT_FACTS}
+
+
+def _yes_no(value: bool | None) -> str:
+    """A judgement the report may not give, as durable_rules can compare it."""
+    return "unknown" if value is None else ("yes" if value else "no")
 
 
 def fact_names(vocab: Vocabulary) -> set[str]:
@@ -88,6 +100,8 @@ def subject_facts(subject: str, vocab: Vocabulary) -> set[str]:
         names |= {f"failure__{kind}", f"failure__{kind}__measure"}
     names |= {f"impact__{w}" for w in vocab.impacts}
     names |= {f"vulnerability__{w}" for w in vocab.vulnerabilities}
+    names |= {f"topic__{w}" for w in vocab.topics}
+    names |= {f"mitigation__{w}" for w in vocab.mitigations}
     return names
 
 
@@ -108,6 +122,11 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         f[f"impact__{word}"] = word in el.impacts
     for word in sorted(vocab.vulnerabilities):
         f[f"vulnerability__{word}"] = word in case.resident.vulnerabilities
+    for word in sorted(vocab.topics):
+        f[f"topic__{word}"] = word == el.topic or word in el.also_topics
+    for word in sorted(vocab.mitigations):
+        f[f"mitigation__{word}"] = word in el.mitigations
+    offers = el.redress.counted_offers()
     explain: dict[str, str] = {}
     j = el.jurisdiction
     f.update({
@@ -119,13 +138,18 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         "jurisdiction__court_proceedings": j.court_proceedings,
         "jurisdiction__rent_or_service_charge_level": j.rent_or_service_charge_level,
         "impacts": len(set(el.impacts)), "vulnerable": bool(case.resident.vulnerabilities),
+        "complaints_known": len(case.complaints),
         "impact_compensated_elsewhere": el.impact_compensated_under is not None,
         "rent_arrears": case.resident.rent_arrears, "agreed_to_offset": case.resident.agreed_to_offset,
-        "acknowledged": el.redress.acknowledged, "apologised": el.redress.apologised,
-        "put_right": el.redress.put_right, "learning_shown": el.redress.learning_shown,
-        "offers": len(el.redress.offers),
-        "offered": sum(o.amount for o in el.redress.offers),
-        "paid": sum(o.amount for o in el.redress.offers if o.paid),
+        "acknowledged": el.redress.acknowledged, "apologised": _yes_no(el.redress.apologised),
+        "put_right": el.redress.put_right, "learning_shown": _yes_no(el.redress.learning_shown),
+        "offers": len(offers),
+        "offered": sum(o.amount for o in offers),
+        "paid": sum(o.amount for o in offers if o.paid),
+        "offer_after_referral": any(o.stage == "after_referral" for o in offers),
+        "offer_in_kind": any(o.kind != "compensation" for o in offers),
+        "offer_covered_elsewhere": any(el.id in o.also_covers for other in case.elements if other.id != el.id
+                                       for o in other.redress.counted_offers()),
     })
     f["out_of_pocket"] = sum(c.amount for c in el.costs if c.evidenced)
     f["out_of_pocket_unevidenced"] = sum(c.amount for c in el.costs if not c.evidenced)
@@ -138,12 +162,18 @@ def element_facts(case: Case, el: Element, vocab: Vocabulary) -> Observed:
         explain["duration_days"] = f"{f['duration_days']} days from {el.period.from_} to {el.period.to}"
     for failure in el.failures:
         f[f"failure__{failure.kind}"] += failure.count
-        days = failure.days
+        days = failure.working_days if failure.working_days is not None else failure.days
+        if failure.working_days is not None:
+            explain[f"failure__{failure.kind}__measure"] = f"{days} working days late, as stated"
         if days is None and failure.from_ and failure.to:
             days = (failure.to - failure.from_).days
             explain[f"failure__{failure.kind}__measure"] = f"{days} days from {failure.from_} to {failure.to}"
         if days:
             f[f"failure__{failure.kind}__measure"] += days
+        if failure.working_days is None and days and days > f["duration_days"] and not el.period:
+            # without a period, the element lasted at least as long as its longest stated failure
+            f["duration_days"] = days
+            explain["duration_days"] = f"{days} days, the longest failure ({failure.kind}); no period given"
     f["failure_kinds"] = sum(1 for k in vocab.failure_kinds if f[f"failure__{k}"])
     return Observed(f, explain)
 
@@ -178,12 +208,16 @@ def complaint_facts(index: int, c: Complaint) -> Observed:
     f["failure_order"] = c.failure_order is not None
     f["stage1_extended"], f["stage2_extended"] = c.stage1_extended, c.stage2_extended
     f["refused_reason"] = c.refused or ""
-    if c.issue_arose:
+    if c.issue_arose and c.made:
         months = (c.made.year - c.issue_arose.year) * 12 + c.made.month - c.issue_arose.month
         f["issue_age_months"] = months - (1 if c.made.day < c.issue_arose.day else 0)
         explain["issue_age_months"] = f"{f['issue_age_months']} whole months from {c.issue_arose} to {c.made}"
-    _stage(f, explain, c.made, c.acknowledged, c.stage1_response,
-           ("acknowledged_never", "ack_wd", "stage1_never", "stage1_wd"))
+    if c.made:  # without the date it was made, stage 1 cannot be measured (later stages still can)
+        _stage(f, explain, c.made, c.acknowledged, c.stage1_response,
+               ("acknowledged_never", "ack_wd", "stage1_never", "stage1_wd"))
+    else:
+        f["acknowledged_never"] = c.acknowledged == "never"
+        f["stage1_never"] = c.stage1_response == "never"
     if c.escalation_requested:
         f["escalated"] = True
         _stage(f, explain, c.escalation_requested, c.escalation_acknowledged, c.stage2_response,
@@ -193,4 +227,4 @@ def complaint_facts(index: int, c: Complaint) -> Observed:
 
 def first_complaint_date(case: Case) -> date | None:
     """The date that selects the Complaint Handling Code and landlord policy in force."""
-    return min((c.made for c in case.complaints), default=None)
+    return min((d for c in case.complaints if (d := c.known_start())), default=None)

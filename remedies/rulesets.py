@@ -106,7 +106,8 @@ class Library:
         return out
 
 
-VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies")
+VOCAB_KEYS = ("topics", "failure_kinds", "impacts", "vulnerabilities", "other_bodies", "mitigations",
+              "assessed_last")
 
 
 def _fact_types(vocab: Vocabulary) -> dict[str, type]:

@@ -79,6 +79,12 @@ def check_expectations(result: dict, expect: dict) -> None:
         if "amount" in want:
             assert abs(got["amount"] - want["amount"]) <= tolerance, \
                 f"{el_id}: amount £{got['amount']}, expected £{want['amount']} ± £{tolerance}"
+        for key in ("offered", "points", "level_before_redress"):
+            if key in want:
+                assert got[key] == want[key], f"{el_id}: {key} {got[key]}, expected {want[key]}"
+        for rule in want.get("not_fired", []):
+            fired = [t["rule"] for t in got["trace"] if t["status"] == "fired"]
+            assert rule not in fired, f"{el_id}: rule {rule} fired, and should not have"
         if "paragraph" in want:
             assert got["paragraph"] == want["paragraph"], f"{el_id}: paragraph {got['paragraph']}"
         for rule in want.get("fired", []):

@@ -61,6 +61,10 @@ EDITS = [
      ["duplicate key 'landlord'"]),
     ("unknown vocabulary word", "kind: misleading_information", "kind: rudeness", "rudeness",
      ["unknown failure kind 'rudeness'", "misleading_information"]),
+    ("an offer covering an element not in the case", "{amount: 50, stage: 2", "{amount: 50, stage: 2, also_covers: [lift]",
+     "lift", ["elements.0.redress.offers.0.also_covers.0", "names 'lift', which is not another element"]),
+    ("an offer at no stage there is", "{amount: 50, stage: 2", "{amount: 50, stage: 3", "stage: 3",
+     ["elements.0.redress.offers.0.stage", "after_referral"]),
 ]
 
 
@@ -166,7 +170,7 @@ def test_deep_nesting_is_bad_input_not_a_crash(tmp_path, capsys):
 RULE_EDITS = [
     ("points not a number", "then: {add_points: {points: 2}}}", "then: {add_points: {points: two}}}",
      "points is a whole number"),
-    ("every of zero", "per: failure__repair_delay__measure, every: 90, max: 2", "per: failure__repair_delay__measure, every: 0, max: 2",
+    ("every of zero", "per: failure__repair_delay__measure, every: 90, max: 4", "per: failure__repair_delay__measure, every: 0, max: 4",
      "every is a whole number of at least 1"),
     ("a figure without a source", "rate: {param: rate_loss_of_power}", "rate: 10",
      "rate is {param: NAME}, so the figure carries its source"),
