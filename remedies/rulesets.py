@@ -168,7 +168,7 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
         if not isinstance(doc.data, dict):
             raise InputError("a ruleset file must be a mapping", file=str(p), line=1)
         spec = parse_model(doc, RulesetFile)
-        digest = __import__("hashlib").sha256(p.read_bytes()).hexdigest()[:16]
+        digest = doc.sha256[:16]
         loaded.append(Ruleset(spec, str(p), digest, doc))
     seen: dict[str, str] = {}
     for r in loaded:
