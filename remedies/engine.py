@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from durable import engine as durable_engine
 
-from . import conditions
+from . import conditions, engine_limits
 from .effects import DECISION, REGISTRY, ElementState, Firing, effect_of
 from .errors import EngineError
 from .facts import Case
@@ -50,7 +50,7 @@ _SESSIONS = itertools.count(1)
 # durable_rules 2.0.28 segfaults in delete_state for a session in which no rule ever matched;
 # every compiled ruleset therefore has this rule, matched by a fact asserted when a session opens.
 _SESSION_RULE = "_session_open"
-MAX_RULES_PER_STAGE = 450  # measured: 507 rules in one durable ruleset work, 509 hang in assert_fact
+_PARTITIONS: dict[tuple[int, ...], tuple[tuple[Rule, ...], list[list[int]]]] = {}  # by the rules' identities
 
 
 def _host() -> _Host:
@@ -72,12 +72,20 @@ class CompiledRule:
 
 
 @dataclass
+class Chunk:
+    """One durable ruleset: as many of a stage's rules as durable_rules can evaluate together."""
+
+    name: str
+    definition: dict
+    reads: frozenset[str]  # the only facts durable_rules needs to see for these rules
+
+
+@dataclass
 class CompiledStage:
     name: str
     stage: str
     rules: list[CompiledRule]
-    definition: dict
-    reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
+    chunks: list[Chunk]
 
 
 def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
@@ -114,43 +122,58 @@ def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset]
                 continue
             full = {"$and": [{"subject": applies_to}, cond]}
             compiled.append(CompiledRule(key, rs, rule, full, param, read))
-    definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in compiled if not c.missing}
-    if len(definition) > MAX_RULES_PER_STAGE:
-        raise EngineError(f"{len(definition)} rules in the {stage} stage; durable_rules 2.0.28 hangs beyond "
-                          f"about {MAX_RULES_PER_STAGE}: split or merge rules")
-    reads = frozenset(name for c in compiled for name in conditions.referenced_facts(c.rule.when))
-    if definition:
+    live = [c for c in compiled if not c.missing]
+    chunks = []
+    for group in _partition([c.rule for c in live]):
+        members = [live[i] for i in group]
+        definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in members}
         definition[_SESSION_RULE] = {"all": [{"m": {"subject": _SESSION_RULE}}], "run": _SESSION_RULE}
-    digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
-    return CompiledStage(f"{stage}-{applies_to}-{digest}", stage, compiled, definition, reads)
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+        reads = frozenset(name for c in members for name in conditions.referenced_facts(c.rule.when))
+        chunks.append(Chunk(f"{stage}-{applies_to}-{digest}", definition, reads))
+    return CompiledStage(f"{stage}-{applies_to}", stage, compiled, chunks)
 
 
-def _register(stage: CompiledStage) -> None:
+def _partition(rules: list[Rule]) -> list[list[int]]:
+    """The stage's rules in groups durable_rules can evaluate (engine_limits), computed once per set of rules."""
+    key = tuple(id(rule) for rule in rules)
+    cached = _PARTITIONS.get(key)
+    if cached is None:
+        if len(_PARTITIONS) > 1024:
+            _PARTITIONS.clear()
+        # the rules are kept with the groups, so that their identities cannot be reused while cached
+        cached = _PARTITIONS[key] = (tuple(rules), engine_limits.partition([rule.when for rule in rules]))
+    return cached[1]
+
+
+def _register(chunk: Chunk) -> None:
     with _LOCK:
-        if stage.name not in _REGISTERED and stage.definition:
+        if chunk.name not in _REGISTERED:
             # durable mutates the definition it is given: hand it a copy
-            _host().register_rulesets({stage.name: json.loads(json.dumps(stage.definition))})
-            _REGISTERED.add(stage.name)
+            _host().register_rulesets({chunk.name: json.loads(json.dumps(chunk.definition))})
+            _REGISTERED.add(chunk.name)
 
 
 def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
-    """(rule key, index of fact) for every match, found by durable_rules."""
-    if not stage.definition:
-        return []
-    _register(stage)
+    """(rule key, index of fact) for every match, found by durable_rules, one chunk of the stage at a time."""
+    return [hit for chunk in stage.chunks for hit in _match_chunk(stage, chunk, facts)]
+
+
+def _match_chunk(stage: CompiledStage, chunk: Chunk, facts: list[dict]) -> list[tuple[str, int]]:
+    _register(chunk)
     host = _host()
     sid = f"case-{next(_SESSIONS)}"
     out: list[tuple[str, int]] = []
     with _LOCK:
         host.sink.clear()
         try:
-            host.assert_fact(stage.name, {"sid": sid, "subject": _SESSION_RULE})
+            host.assert_fact(chunk.name, {"sid": sid, "subject": _SESSION_RULE})
             for index, fact in enumerate(facts):
-                # only what the stage's conditions read: durable_rules refuses facts with too many keys
-                payload = {k: fact[k] for k in stage.reads | {"subject"} if k in fact}
+                # only what the chunk's conditions read: durable_rules refuses facts with too many keys
+                payload = {k: fact[k] for k in chunk.reads | {"subject"} if k in fact}
                 payload.update(sid=sid, _index=index)
                 try:
-                    state = host.assert_fact(stage.name, payload)
+                    state = host.assert_fact(chunk.name, payload)
                 except durable_engine.MessageNotHandledException:
                     continue
                 if isinstance(state, dict) and state.get("exception"):
@@ -159,7 +182,7 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
             out = [(key, int(m["_index"])) for key, m in host.sink if key != _SESSION_RULE]
         finally:
             host.sink.clear()
-            host.delete_state(stage.name, sid)
+            host.delete_state(chunk.name, sid)
     return out
 
 
@@ -393,9 +416,11 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     if decided is None:
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
     for i, complaint in enumerate(case.complaints):  # as decided_on is checked when the facts load
-        if complaint.made > decided:
-            raise EngineError(f"the complaint ({complaint.made}) is after the date of the assessment ({decided}, "
-                              f"{'--as-of' if as_of else 'case.decided_on'})", field=f"complaints.{i}.made")
+        start = complaint.known_start()
+        if start and start > decided:
+            raise EngineError(f"the complaint ({start}) is after the date of the assessment ({decided}, "
+                              f"{'--as-of' if as_of else 'case.decided_on'})",
+                              field=f"complaints.{i}.{'made' if complaint.made else 'stage1_response'}")
     active = _for_assessment(library.active(decided, first_complaint_date(case), case.case.landlord))
     fallbacks = library.fallbacks(active)
     active += [rs for rs, _, _ in fallbacks.values()]

@@ -1,20 +1,21 @@
-"""What durable_rules 2.0.28 can compile and evaluate, checked when rulesets load.
+"""What one durable_rules 2.0.28 ruleset can compile and evaluate, and how a stage is split to fit.
 
-Beyond these sizes durable_rules hangs, or fails with an error code, on a ruleset that is
-otherwise valid; the loader refuses it instead, naming the file and the rule. Measured with
-``scripts/durable_limits.py`` (rulesets shaped like ``engine.compile_stage`` makes them):
+Beyond these sizes durable_rules hangs, or fails with an error code (an internal error for
+the user), on rules that are otherwise valid. Measured with ``scripts/durable_limits.py``
+(rulesets shaped like ``engine.compile_stage`` makes them):
 
-* 511 rule branches in one compiled stage (plus the engine's session rule) work; 512 hang
+* 511 rule branches in one durable ruleset (plus the engine's session rule) work; 512 hang
   when a fact is asserted. A branch is one alternative after ``any`` and ``in`` are expanded
-  (``in`` of 460 values is 460 branches). The engine keeps a margin at 450.
+  (``in`` of 460 values is 460 branches). We keep a margin at 450.
 * 256 branches with the same conditions work; 257 fail to compile (error 108).
-* 250 distinct facts read in one stage work; 251 fail when a fact is asserted (error 302).
-* 64 distinct comparisons true of one fact at once work; 65 fail (error 303). The loader
-  counts every comparison that could hold together (equalities of one fact with different
-  values exclude each other), an upper bound.
+* 250 distinct facts read in one ruleset work; 251 fail when a fact is asserted (error 302).
+* 64 distinct comparisons true of one fact at once work; 65 fail (error 303). We count every
+  comparison that could hold together (equalities of one fact with different values exclude
+  each other), an upper bound.
 
-Rulesets that can be in force together are checked together: all those that are not a
-landlord's policy, with each landlord's policies in turn.
+The engine splits each stage into as many durable rulesets as these bounds need
+(``partition``), so any number of rules works; the loader refuses a single rule that no
+durable ruleset could hold (``check``), naming the file and the rule.
 """
 
 from __future__ import annotations
@@ -67,19 +68,6 @@ def branches(cond: dict) -> list[Branch]:
     return [(json.dumps(cond, sort_keys=True),)]
 
 
-def _true_at_once(all_branches: list[Branch]) -> int:
-    """An upper bound on the comparisons that can hold of one fact together."""
-    children: dict[Branch, set[Leaf]] = defaultdict(set)
-    for b in all_branches:
-        for i in range(len(b)):
-            children[b[:i]].add(b[i])
-    total = 0
-    for kids in children.values():
-        eq_facts = {_equality_of(leaf) for leaf in kids} - {None}
-        total += len(eq_facts) + sum(1 for leaf in kids if _equality_of(leaf) is None)
-    return total
-
-
 @lru_cache(maxsize=4096)
 def _equality_of(leaf: Leaf) -> str | None:
     """The fact an equality compares (equalities of one fact with different values exclude each other)."""
@@ -87,54 +75,92 @@ def _equality_of(leaf: Leaf) -> str | None:
     return cmp["fact"] if "eq" in cmp else None
 
 
-def _fail(r: "Ruleset", index: int, message: str) -> InputError:
-    return InputError(message, file=r.path, line=r.doc.line_of(("rules", index)), field=f"rules.{index}")
+class Budget:
+    """What one durable ruleset holds so far, counted as durable_rules builds its network."""
 
+    def __init__(self) -> None:
+        self.branches = 0
+        self.facts: set[str] = set()
+        self.same: Counter[Branch] = Counter()
+        self.children: dict[Branch, set[Leaf]] = defaultdict(set)
+        self.equalities: dict[Branch, set[str]] = defaultdict(set)
+        self.true_at_once = 0
 
-def _check_stage(members: list[tuple["Ruleset", int]], stage: str) -> None:
-    total = 0
-    facts: set[str] = set()
-    seen: Counter[Branch] = Counter()
-    chains: list[Branch] = []
-    for r, i in members:
-        rule = r.spec.rules[i]
-        n = branch_count(rule.when)
-        total += n
-        where = f"stage '{stage}'"
-        if total > MAX_BRANCHES:
-            raise _fail(r, i, f"rule '{rule.id}' brings {where} to {total}+ alternatives (each 'in' value and "
-                        f"'any' branch counts) with the rulesets in force with it; durable_rules 2.0.28 "
-                        f"evaluates at most {MAX_BRANCHES}: split or merge rules")
-        facts.update(conditions.referenced_facts(rule.when))
+    def problem(self, cond: dict) -> str | None:
+        """Why ``cond`` does not fit beside what is held, or None (nothing is changed)."""
+        n = branch_count(cond)
+        if self.branches + n > MAX_BRANCHES:
+            return f"{self.branches + n} alternatives (each 'in' value and 'any' branch counts; at most {MAX_BRANCHES})"
+        facts = self.facts | set(conditions.referenced_facts(cond))
         if len(facts) > MAX_FACTS:
-            raise _fail(r, i, f"rule '{rule.id}' brings {where} to {len(facts)} distinct facts read; "
-                        f"durable_rules 2.0.28 accepts at most {MAX_FACTS} in one stage")
-        for b in branches(rule.when):
-            seen[b] += 1
-            chains.append(b)
-            if seen[b] > MAX_SAME_BRANCH:
-                raise _fail(r, i, f"rule '{rule.id}' is the {seen[b]}th in {where} with the same condition; "
-                            f"durable_rules 2.0.28 compiles at most {MAX_SAME_BRANCH}: merge them")
-        if _true_at_once(chains) > MAX_TRUE_AT_ONCE:
-            raise _fail(r, i, f"rule '{rule.id}' brings {where} to more than {MAX_TRUE_AT_ONCE} comparisons "
-                        f"that can hold of one case at once; durable_rules 2.0.28 evaluates at most "
-                        f"{MAX_TRUE_AT_ONCE}: share conditions between rules or split the stage")
+            return f"{len(facts)} distinct facts read (at most {MAX_FACTS})"
+        chains = branches(cond)
+        same = Counter(chains)
+        worst = max(self.same[b] + k for b, k in same.items())
+        if worst > MAX_SAME_BRANCH:
+            return f"{worst} alternatives with the same condition (at most {MAX_SAME_BRANCH})"
+        extra, new_children, new_equalities = 0, defaultdict(set), defaultdict(set)
+        for b in chains:
+            for i, leaf in enumerate(b):
+                parent = b[:i]
+                if leaf in self.children[parent] or leaf in new_children[parent]:
+                    continue
+                new_children[parent].add(leaf)
+                fact = _equality_of(leaf)
+                if fact is None:
+                    extra += 1
+                elif fact not in self.equalities[parent] and fact not in new_equalities[parent]:
+                    new_equalities[parent].add(fact)
+                    extra += 1
+        if self.true_at_once + extra > MAX_TRUE_AT_ONCE:
+            return (f"{self.true_at_once + extra} comparisons that can hold of one case at once "
+                    f"(at most {MAX_TRUE_AT_ONCE})")
+        return None
+
+    def add(self, cond: dict) -> None:
+        """Hold ``cond`` (which ``problem`` has passed)."""
+        self.branches += branch_count(cond)
+        self.facts.update(conditions.referenced_facts(cond))
+        for b in branches(cond):
+            self.same[b] += 1
+            for i, leaf in enumerate(b):
+                parent = b[:i]
+                if leaf in self.children[parent]:
+                    continue
+                self.children[parent].add(leaf)
+                fact = _equality_of(leaf)
+                if fact is None:
+                    self.true_at_once += 1
+                elif fact not in self.equalities[parent]:
+                    self.equalities[parent].add(fact)
+                    self.true_at_once += 1
+
+
+def partition(conds: list[dict]) -> list[list[int]]:
+    """Indexes of ``conds`` grouped, in order, so that each group fits one durable ruleset."""
+    groups: list[list[int]] = []
+    budget, current = Budget(), []
+    for i, cond in enumerate(conds):
+        if current and budget.problem(cond):
+            groups.append(current)
+            budget, current = Budget(), []
+        budget.add(cond)
+        current.append(i)
+    if current:
+        groups.append(current)
+    return groups
 
 
 def check(loaded: list["Ruleset"]) -> None:
-    """Refuse rulesets that durable_rules could not compile or evaluate together, or that the
-    engine could not order (rules overriding each other round a circle)."""
+    """Refuse a rule no durable ruleset could hold, and rules that override each other round a circle."""
+    for r in loaded:
+        for i, rule in enumerate(r.spec.rules):
+            problem = Budget().problem(rule.when)
+            if problem:
+                raise InputError(f"rule '{rule.id}' has {problem}: durable_rules 2.0.28 cannot evaluate it; "
+                                 f"split it into several rules", file=r.path, line=r.doc.line_of(("rules", i)),
+                                 field=f"rules.{i}.when")
     check_override_cycles(loaded)
-    common = [r for r in loaded if not r.spec.landlord]
-    landlords = sorted({r.spec.landlord for r in loaded if r.spec.landlord})
-    groups = [common + [r for r in loaded if r.spec.landlord == who] for who in landlords] or [common]
-    for group in groups:
-        stages: dict[tuple[str, str], list[tuple["Ruleset", int]]] = defaultdict(list)
-        for r in group:
-            for i, rule in enumerate(r.spec.rules):
-                stages[(rule.stage, rule.applies_to)].append((r, i))
-        for (stage, applies_to), members in stages.items():
-            _check_stage(members, f"{stage}/{applies_to}")
 
 
 def check_override_cycles(loaded: list["Ruleset"]) -> None:

@@ -27,6 +27,8 @@ class Result:
 
 def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    # a child that runs past the bound is stopped (SIGXCPU), so a slow case fails fast
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS + 1, CPU_SECONDS + 1))
 
 
 def remedies(*args: str, cwd: Path | None = None, env: dict | None = None, prefix: tuple[str, ...] = ()) -> Result:
