@@ -18,9 +18,9 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from .errors import InputError
-from .plausible import Day
 from .facts import Case, Offer, Pounds, Slug, Vocabulary, check_vocabulary
 from .facts import load as load_facts
+from .plausible import Day
 from .yamlio import Document, load_file, parse_model
 
 Finding = Literal["no_maladministration", "service_failure", "maladministration", "severe_maladministration",

@@ -61,6 +61,29 @@ def test_eight_concurrent_remedies_processes_one_wins(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["proposal.txt"]
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 16 kB tmpfs (needs root and a kernel that lets us mount); unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (the monkeypatched test below covers a full disk)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_real_full_disk_is_exit_2_and_leaves_nothing(tiny_disk):
+    out = tiny_disk / "proposal.json"
+    proc = subprocess.run([sys.executable, "-m", "remedies", "assess", str(EXAMPLE), "--format", "json", "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert f"{out}: cannot write here: No space left on device" in proc.stderr
+    assert list(tiny_disk.iterdir()) == []
+
+
 def _full_disk(fd: int, data: bytes) -> int:
     raise OSError(errno.ENOSPC, "No space left on device")
 
