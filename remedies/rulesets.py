@@ -134,7 +134,7 @@ def shipped_dir() -> Path:
 MAX_FILES = 500  # ruleset files in one load: a bound on what a folder can make us read
 
 
-def _files(dirs: list[Path]) -> list[Path]:
+def files(dirs: list[Path]) -> list[Path]:
     """The ruleset files named, and the *.yaml files under the folders named (each read by yamlio,
     which refuses anything but a regular file of bounded size, so a link to /dev/zero is an error)."""
     out: list[Path] = []
@@ -161,7 +161,7 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
     ``strict=False`` keeps rulesets with inverted bands or overlapping dated values, so
     that `remedies verify` can report each as a violation of the band properties.
     """
-    paths = _files(dirs or [shipped_dir()])
+    paths = files(dirs or [shipped_dir()])
     loaded: list[Ruleset] = []
     for p in paths:
         doc = load_file(p)

@@ -95,6 +95,7 @@ def test_a_path_longer_than_the_system_allows(tmp_path):
     assert_bad_input(remedies("assess", long), "the path is too long for this system")
     assert_bad_input(remedies("assess", str(EXAMPLE), "--rulesets", long), "the path is too long")
     assert_bad_input(remedies("assess", str(EXAMPLE), "-o", long), "cannot write here: the path is too long")
+    assert_bad_input(remedies("verify", long), "the path is too long")
     assert list(tmp_path.iterdir()) == []
 
 
