@@ -304,3 +304,14 @@ def test_a_case_with_every_failure_impact_and_vulnerability_runs(tmp_path):
     result = remedies("assess", str(path), "--format", "json")
     assert result.code == 0, result.err[-500:]
     assert result.cpu < 5
+
+
+def test_three_hundred_distinct_facts_read_by_several_rules_run(tmp_path):
+    """One durable ruleset takes at most 250 facts (error 302): the stage is split, and the case runs."""
+    folder = rulesets_copy(tmp_path)
+    words = [f"hostile_kind_{i}" for i in range(300)]
+    vocab = "vocabulary:\n  failure_kinds:\n" + "".join(f"    {w}: a hostile failure\n" for w in words)
+    add_policy(folder, "".join(rule(i, f"{{fact: failure__{w}, gte: 1}}") for i, w in enumerate(words)), extra=vocab)
+    result = remedies("assess", str(EXAMPLE), "--rulesets", str(folder), "--format", "json")
+    assert result.code == 0, result.err[-500:]
+    assert result.cpu < 5, f"took {result.cpu:.1f} s of CPU"
