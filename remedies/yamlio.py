@@ -28,6 +28,7 @@ from .errors import InputError
 MAX_BYTES = 2_000_000  # a facts, draft or ruleset file larger than this is refused, not parsed
 MAX_DIGITS = 15  # no figure in a facts, draft or ruleset file needs more digits than this
 MAX_DEPTH = 64  # far deeper than any facts, draft or ruleset file nests
+MAX_EVENTS = 300_000  # YAML events (about one per value): 11,000 complaints take 132,000; memory stays bounded
 _CHUNK = 1 << 16
 
 Location = tuple[Any, ...]
@@ -201,6 +202,20 @@ def _check_characters(text: str, name: str) -> None:
                          f"only tabs, newlines and printable text are allowed", file=name, line=line)
 
 
+def _count_events(text: str, name: str) -> None:
+    """Refuse a file of too many values before building them (a 2 MB flow list holds a million)."""
+    counter = _Loader(text)
+    try:
+        for _ in range(MAX_EVENTS + 1):
+            if not counter.check_event():
+                return
+            counter.get_event()
+        raise InputError(f"more than {MAX_EVENTS:,} values; too many for a facts, draft or ruleset file",
+                         file=name)
+    finally:
+        counter.dispose()
+
+
 def load_text(text: str, name: str) -> Document:
     """Parse YAML text safely; syntax errors become InputError with the line."""
     _check_characters(text, name)
@@ -208,6 +223,7 @@ def load_text(text: str, name: str) -> Document:
     loader.name = name
     lines: dict[Location, int] = {}
     try:
+        _count_events(text, name)
         node = loader.get_single_node()
         if node is None:
             raise InputError("the file is empty", file=name)

@@ -90,6 +90,12 @@ def test_a_file_over_the_size_bound(tmp_path):
     assert_bad_input(remedies("assess", str(path)), f"{path}: the file is over 2,000,000 bytes")
 
 
+def test_a_million_values_in_two_megabytes(tmp_path):
+    path = tmp_path / "facts.yaml"
+    path.write_text("case: [" + ",".join(["1"] * 990_000) + "]\n")
+    assert_bad_input(remedies("assess", str(path)), f"{path}: more than 300,000 values")
+
+
 def test_a_path_longer_than_the_system_allows(tmp_path):
     long = str(tmp_path / ("x" * 5000 + ".yaml"))
     assert_bad_input(remedies("assess", long), "the path is too long for this system")
