@@ -88,6 +88,9 @@ class Budget:
 
     def problem(self, cond: dict) -> str | None:
         """Why ``cond`` does not fit beside what is held, or None (nothing is changed)."""
+        comparisons = len(conditions.leaves(cond))
+        if comparisons > MAX_BRANCHES:  # before the alternatives are built, which costs their product
+            return f"{comparisons} comparisons (at most {MAX_BRANCHES} in one rule)"
         n = branch_count(cond)
         if self.branches + n > MAX_BRANCHES:
             return f"{self.branches + n} alternatives (each 'in' value and 'any' branch counts; at most {MAX_BRANCHES})"

@@ -222,12 +222,14 @@ def test_many_rules_in_one_stage_are_valid_and_run(tmp_path, rules):
     (rule(0, "{fact: failure__repair_delay__measure, in: [" + ", ".join(str(i) for i in range(460)) + "]}"),
      ["rule 'H-0' has 460 alternatives", "at most 450"]),
     (rule(0, "{any: [" + ", ".join(f"{{fact: failure__repair_delay__measure, gte: {i}}}" for i in range(600)) + "]}"),
-     ["rule 'H-0' has 600 alternatives"]),
+     ["rule 'H-0' has 600 comparisons"]),
     (rule(0, "{any: [" + ", ".join(f"{{fact: failure__repair_delay__measure, gte: {i}}}" for i in range(70)) + "]}"),
      ["rule 'H-0' has 70 comparisons that can hold of one case at once", "at most 64"]),
     (rule(0, "{any: [" + ", ".join("{fact: failure__repair_delay__measure, gte: 1}" for i in range(300)) + "]}"),
      ["rule 'H-0' has 300 alternatives with the same condition", "at most 256"]),
-], ids=["in of 460 values", "any of 600", "any of 70", "any of 300 the same"])
+    (rule(0, "{all: [" + ", ".join(f"{{fact: failure__repair_delay__measure, gte: {i}}}" for i in range(20000)) + "]}"),
+     ["rule 'H-0' has 20000 comparisons (at most 450 in one rule)"]),
+], ids=["in of 460 values", "any of 600", "any of 70", "any of 300 the same", "all of 20,000"])
 def test_a_rule_durable_rules_cannot_run_is_refused_at_load(tmp_path, rules, fragments):
     folder = rulesets_copy(tmp_path)
     path = add_policy(folder, rules)
