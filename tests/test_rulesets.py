@@ -13,9 +13,10 @@ from remedies.cli import main
 
 from conftest import ROOT, assess_path
 
+# no impact stated: two points, a service failure, so the (secondary) service-failure band is used
 HEAT = {
     "case": {"reference": "T-HEAT", "landlord": "example-homes", "decided_on": "2026-06-01"},
-    "elements": [{"id": "heating", "topic": "heating_and_hot_water", "impacts": ["distress"],
+    "elements": [{"id": "heating", "topic": "heating_and_hot_water",
                   "failures": [{"kind": "loss_of_heating_and_hot_water", "from": "2026-04-10", "to": "2026-04-20"}]}],
 }
 
