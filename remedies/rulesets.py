@@ -145,7 +145,7 @@ def files(dirs: list[Path]) -> list[Path]:
             elif os.path.lexists(d):
                 out.append(d)
             else:
-                raise InputError("no such ruleset file or directory", file=str(d))
+                raise InputError("no such file or directory", file=str(d))
         except ValueError:
             raise InputError("the path contains a NUL character", file=str(d).replace("\0", "\\0")) from None
         except OSError as exc:
