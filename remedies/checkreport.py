@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from . import money
+
 FORMATS = ("text", "markdown", "json")
 NOTICE = "A second pair of eyes on a draft, not a decision: every problem names its rule and source."
 
@@ -77,7 +79,7 @@ def render_markdown(r: dict) -> str:
 
 
 def render_json(r: dict) -> str:
-    return json.dumps(r, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(r, indent=2, ensure_ascii=False, default=money.json_default) + "\n"
 
 
 def render(r: dict, fmt: str) -> str:

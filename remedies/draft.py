@@ -18,7 +18,8 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from .errors import InputError
-from .facts import Case, Offer, Pounds, Slug, Vocabulary, check_vocabulary
+from .facts import Case, Offer, Slug, Vocabulary, check_vocabulary
+from .money import Money
 from .facts import load as load_facts
 from .plausible import Day
 from .yamlio import Document, load_file, parse_model
@@ -49,7 +50,7 @@ class _Draft(BaseModel):
 class Sum(_Draft):
     """One sum the determination orders (or recommends) for an element."""
 
-    amount: Pounds
+    amount: Money
     for_: SumFor | None = Field(
         None, alias="for", description="what the sum is for; omitted where the determination does not say (judged)")
     recommended: StrictBool = Field(False, description="recommended rather than ordered")
@@ -109,13 +110,13 @@ class Apology(_Deadline):
 class Payment(_Deadline):
     """How the sums are to be paid: the period, what they replace, what may be deducted."""
 
-    replaces_offers: Pounds | None = Field(None, description="the landlord's offers the order says it replaces")
-    in_addition_to_offers: Pounds | None = Field(
+    replaces_offers: Money | None = Field(None, description="the landlord's offers the order says it replaces")
+    in_addition_to_offers: Money | None = Field(
         None, description="the landlord's earlier offers the order says to pay as well as its sums, if not yet paid")
-    deduct_if_paid: Pounds | None = Field(None, description="what may be deducted if the landlord has already paid it")
+    deduct_if_paid: Money | None = Field(None, description="what may be deducted if the landlord has already paid it")
     deduct_payments_made: StrictBool = Field(
         False, description="the order lets the landlord deduct any payments already made, naming no sum")
-    remaining_if_paid: Pounds | None = Field(None, description="what then remains to pay")
+    remaining_if_paid: Money | None = Field(None, description="what then remains to pay")
     offset_against_arrears: Literal["never", "only_with_agreement", "allowed"] | None = None
     note: str | None = None
 
@@ -150,7 +151,7 @@ class DraftFile(_Draft):
     elements: list[DraftElement] = Field(min_length=1, max_length=50)
     orders: Orders = Field(default_factory=Orders)
     recommendations: list[Recommendation] = Field(default_factory=list)
-    total: Pounds | None = Field(None, description="the total stated, if the determination states one")
+    total: Money | None = Field(None, description="the total stated, if the determination states one")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "DraftFile":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
+from . import money
 from .observations import PENCE_PER_POUND
 from .ruleset_schema import LEVELS, Resolved, RulesetFile
 
@@ -229,19 +230,19 @@ def _add_sum(state: ElementState, f: Firing, args: dict) -> str:
 
 
 def _add_amount(state: ElementState, f: Firing, args: dict) -> str:
-    amount = int(f.get(args["fact"]))
+    amount = money.exact(f.get(args["fact"]))
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated"})
-    return f"calculated sum '{args['label']}': {args['fact']} = £{amount}"
+    return f"calculated sum '{args['label']}': {args['fact']} = £{amount:,}"
 
 
 def _amenity_sum(state: ElementState, f: Firing, args: dict) -> str:
-    """Weekly rent × weeks × percentage lost, in exact decimal arithmetic, rounded half up to pounds."""
+    """Weekly rent × weeks × percentage lost, in exact decimal arithmetic, rounded half up to the penny."""
     rent = Decimal(f.get("amenity_weekly_rent_pence")) / PENCE_PER_POUND
     weeks, percent = f.get("amenity_weeks"), f.get("amenity_percent")
-    amount = int((rent * weeks * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    amount = money.exact((rent * weeks * percent / 100).quantize(money.PENNY, rounding=ROUND_HALF_UP))
     state.proposed_parts.append({"label": args["label"], "amount": amount, "rule": f.key, "kind": "calculated",
                                  "inputs": {"weekly_rent": str(rent), "weeks": weeks, "percent": percent}})
-    return f"calculated sum '{args['label']}': £{rent} a week × {weeks} weeks × {percent}% = £{amount}"
+    return f"calculated sum '{args['label']}': £{rent} a week × {weeks} weeks × {percent}% = £{amount:,}"
 
 
 def _policy_band(state: ElementState, f: Firing, args: dict) -> str:
@@ -382,7 +383,7 @@ def fill(text: str, fact: dict) -> str:
         v = fact[m.group(1)]
         if isinstance(v, bool):
             return "yes" if v else "no"
-        return f"{v:,}" if isinstance(v, int) else (v or "—")
+        return f"{v:,}" if isinstance(v, (int, Decimal)) else (v or "—")
     return _FIELD.sub(show, text)
 
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import durable_rules_engine
 from durable import engine as durable_engine
 
-from . import conditions, engine_limits
+from . import conditions, engine_limits, money
 from .effects import DECISION, REGISTRY, ElementState, Firing, effect_of
 from .errors import EngineError
 from .facts import Case
@@ -253,7 +253,7 @@ def _match_chunk(chunk: Chunk, facts: list[dict]) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     with _LOCK:
         try:
-            _, state = durable_rules_engine.assert_facts(handle, json.dumps(payloads, ensure_ascii=False))
+            _, state = durable_rules_engine.assert_facts(handle, json.dumps(payloads, ensure_ascii=False, default=money.json_default))
             started = durable_rules_engine.start_action_for_state(handle, state)
             message = started[1] if started else None
             while message:

@@ -16,10 +16,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from .errors import InputError
-from .plausible import MAX_POUNDS, Day
+from .money import Money
+from .plausible import Day
 from .yamlio import Document, load_file, parse_model
 
-Pounds = Annotated[StrictInt, Field(ge=0, le=MAX_POUNDS, description="whole pounds, never pence or floats")]
 Never = Literal["never"]
 MAX_COUNT = 1000  # an input bound against typos, not a guidance figure
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
@@ -132,7 +132,7 @@ class Failure(_Facts):
 class Cost(_Facts):
     """Money the resident was out of pocket, for the calculated heads of loss."""
 
-    amount: Pounds
+    amount: Money
     description: str
     evidenced: StrictBool = True
 
@@ -152,7 +152,8 @@ Extent = Literal["no", "partly", "fully", "unknown"]
 class Offer(_Facts):
     """One offer as it happened: a later offer may replace the earlier ones rather than add to them."""
 
-    amount: Pounds = Field(0, description="whole pounds; 0 or omitted for a remedy in kind with no sum given")
+    amount: Money = Field(0, description="pounds (with pence where the sum has them); 0 or omitted for a remedy in "
+                                         "kind with no sum given")
     stage: OfferStage = Field("unknown", description=(
         "1 or 2 (made in the stage 1 or 2 response), after_final_response (after the last response, "
         "before referral to the Ombudsman), after_referral, or unknown"))

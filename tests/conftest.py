@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -83,8 +84,8 @@ def check_expectations(result: dict, expect: dict) -> None:
     for el_id, want in expect.get("elements", {}).items():
         got = by_id[el_id]
         assert got["finding"] == want["finding"], f"{el_id}: finding {got['finding']}, expected {want['finding']}"
-        if "amount" in want:
-            assert abs(got["amount"] - want["amount"]) <= tolerance, \
+        if "amount" in want:  # to the penny: both sides read as exact decimals
+            assert abs(Decimal(str(got["amount"])) - Decimal(str(want["amount"]))) <= tolerance, \
                 f"{el_id}: amount £{got['amount']}, expected £{want['amount']} ± £{tolerance}"
         for key in ("offered", "points", "level_before_redress"):
             if key in want:

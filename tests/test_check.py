@@ -326,7 +326,7 @@ def test_two_runs_give_byte_identical_json(capsys):
 
 BAD = [
     ("unknown field", lambda d: d.update(colour="blue"), "[colour] unknown field"),
-    ("money as a float", lambda d: element(d, "doors-and-asb")["sums"][0].update(amount=350.5),
+    ("money below a penny", lambda d: element(d, "doors-and-asb")["sums"][0].update(amount=350.505),
      "[elements.0.sums.0.amount]"),
     ("unknown finding", _set("doors-and-asb", finding="partly_upheld"), "[elements.0.finding]"),
     ("malformed paragraph", _set("doors-and-asb", paragraph="para 52"), "[elements.0.paragraph]"),
@@ -489,3 +489,14 @@ def test_a_sum_whose_head_is_not_stated_is_judged_against_the_band(tmp_path, lib
     assert ids(run_check(write(tmp_path, data), library), "warning") == set()
     _sum("doors-and-asb", 700, total=800)(data)
     assert "W-sum-above-band" in ids(run_check(write(tmp_path, data, "slip.yaml"), library), "warning")
+
+
+@pytest.mark.parametrize("total, errors", [(2881.41, set()), (2881.40, {"E-total-differs"})])
+def test_sums_with_pence_add_up_to_the_penny(tmp_path: Path, library, total: float, errors: set[str]):
+    """An order of £2,431.41 is checked exactly: a total a penny out is an error, the right one is not."""
+    data = published("202425093")
+    element(data, "doors-and-asb")["sums"].append({"amount": 2431.41, "for": "out_of_pocket", "note": "receipted"})
+    data["total"] = total
+    data["orders"]["payment"].pop("remaining_if_paid", None)
+    result = run_check(write(tmp_path, data), library)
+    assert ids(result, "error") & {"E-total-differs"} == errors

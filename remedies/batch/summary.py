@@ -7,6 +7,8 @@ import io
 import json
 from typing import Iterable
 
+from .. import money
+
 SUMMARIES = ("csv", "jsonl", "table")
 COLUMNS = ("file", "case", "landlord", "element", "topic", "finding", "amount", "band", "landlord_offer",
            "redress_outcome", "total", "warnings")
@@ -44,7 +46,7 @@ def csv_rows(rs: list[dict]) -> str:
 
 
 def jsonl_rows(rs: list[dict]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rs)
+    return "".join(json.dumps(r, ensure_ascii=False, default=money.json_default) + "\n" for r in rs)
 
 
 def table(rs: list[dict]) -> str:

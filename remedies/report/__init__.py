@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import money
 from . import html, markdown, text
 from .model import Report, build
 
@@ -17,8 +18,8 @@ __all__ = ["FORMATS", "Report", "build", "render", "render_json", "json_document
 
 
 def render_json(data: Any) -> str:
-    """Deterministic JSON: fixed key order from the builders, no floats, UTF-8 as is."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """Deterministic JSON: fixed key order from the builders, sums with pence as their exact digits, UTF-8 as is."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=money.json_default) + "\n"
 
 
 def json_document(a: dict, report: Report, changes: dict[str, dict] | None) -> dict:
