@@ -1,4 +1,5 @@
-"""The service's endpoints: POST /assess, POST /check, GET /rulesets, GET /schema/{what}, GET /health.
+"""The service's endpoints: POST /assess, POST /report, POST /facts.yaml, POST /check, GET /rulesets,
+GET /schema/{what}, GET /health.
 
 Bad input is 400 (a body that does not parse) or 422 (one that parses but is not valid
 facts or a valid draft), with the CLI's one-line message as ``{"error": ...}``; anything
@@ -15,12 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import __version__
+from .. import __version__, report
 from ..assessment import TRACE_LEVELS
 from ..errors import RemediesError
 from ..yamlio import MAX_BYTES
 from . import work
 
+REPORT_TYPES = {"html": "text/html", "markdown": "text/markdown",
+                "text": "text/plain", "json": "application/json"}
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -89,6 +92,24 @@ async def assess(request: Request) -> Response:
     return _json(await state.engine.run(work.assess, doc, state.library, as_of, trace))
 
 
+async def report_download(request: Request) -> Response:
+    """The report in a format of `remedies assess --format`, what would change this included."""
+    state: Any = request.app.state
+    fmt = request.query_params.get("format", "html")
+    if fmt not in report.FORMATS:
+        raise RemediesError(f"format: '{fmt}' is not one of {', '.join(report.FORMATS)}")
+    doc = work.parse(await _body(request))
+    text = await state.engine.run(work.report_text, doc, state.library, _as_of(request), fmt)
+    return Response(text, media_type=REPORT_TYPES[fmt])
+
+
+async def facts_yaml(request: Request) -> Response:
+    """Facts (JSON or YAML) as a facts file for `remedies assess`: 422 with every problem if they are not valid."""
+    state: Any = request.app.state
+    doc = work.parse(await _body(request))
+    return Response(await state.engine.run(work.facts_yaml, doc, state.library), media_type="application/yaml")
+
+
 async def check_draft(request: Request) -> Response:
     state: Any = request.app.state
     doc = work.parse(await _body(request))
@@ -111,6 +132,8 @@ async def health(request: Request) -> Response:
 
 ROUTES = [
     Route("/assess", guarded(assess), methods=["POST"]),
+    Route("/report", guarded(report_download), methods=["POST"]),
+    Route("/facts.yaml", guarded(facts_yaml), methods=["POST"]),
     Route("/check", guarded(check_draft), methods=["POST"]),
     Route("/rulesets", guarded(rulesets), methods=["GET"]),
     Route("/schema/{what}", guarded(schema), methods=["GET"]),
