@@ -85,6 +85,12 @@
 
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+  /* [key, schema] of an object's properties, in the order a facts file gives them (the schema's keys are sorted). */
+  function properties(s) {
+    const at = (p) => (typeof p.propertyOrder === "number" ? p.propertyOrder : Infinity);
+    return Object.entries(s.properties || {}).sort((a, b) => at(a[1]) - at(b[1]));
+  }
+
   /* ---- building the controls: each node is {el, value(path), focus()} ---- */
 
   function hint(info) {
@@ -96,8 +102,10 @@
     const h = hint(info);
     if (h) control.setAttribute("aria-describedby", h.id);
     const wrap = make("div", { class: "field" + (extraClass ? " " + extraClass : "") });
-    if (control.type === "checkbox") wrap.append(make("label", {}, control, " " + label), h);
-    else wrap.append(make("label", { for: control.id, text: label }), h, control);
+    if (control.type === "checkbox") wrap.append(make("label", {}, control, " " + label));
+    else wrap.append(make("label", { for: control.id, text: label }));
+    if (h) wrap.append(h);
+    if (control.type !== "checkbox") wrap.append(control);
     return wrap;
   }
 
@@ -130,6 +138,7 @@
     };
   }
 
+  /* Words from the vocabulary, any number of them: ticked in a fold whose summary says which are chosen. */
   function buildWords(label, info) {
     const opts = choices(resolve(info.s.items));
     const order = []; // the words in the order they were ticked, as a caseworker lists them
@@ -138,22 +147,27 @@
     if (h) { box.append(h); box.setAttribute("aria-describedby", h.id); }
     const list = make("div", { class: "word-list" });
     const inputs = [];
+    const summary = make("summary");
+    const showChosen = () => { summary.textContent = `${label}: ${order.length ? order.join(", ") : "none chosen"}`; };
     for (const o of opts) {
       const cb = make("input", { type: "checkbox", value: String(o.value), id: uid() });
       cb.addEventListener("change", () => {
         const i = order.indexOf(o.value);
         if (cb.checked && i < 0) order.push(o.value);
         if (!cb.checked && i >= 0) order.splice(i, 1);
+        showChosen();
       });
       inputs.push(cb);
       list.append(make("div", { class: "word" }, cb, make("label", { for: cb.id },
         make("code", { text: String(o.value) }), o.description ? make("span", { text: " " + o.description }) : null)));
     }
     box.append(list);
+    showChosen();
+    const fold = make("details", { class: "words" }, summary, box);
     return {
-      el: box,
+      el: fold,
       value(path) { mark(box, path); return order.length ? order.slice() : undefined; },
-      focus: () => inputs[0] && inputs[0].focus(),
+      focus: () => { fold.open = true; if (inputs[0]) inputs[0].focus(); },
     };
   }
 
@@ -231,7 +245,7 @@
   function buildObject(label, info, required, level) {
     const s = info.s;
     const needs = s.required || [];
-    const children = Object.entries(s.properties).map(([key, prop]) =>
+    const children = properties(s).map(([key, prop]) =>
       ({ key, node: build(key, prop, needs.includes(key), level + 1) }));
     let el;
     if (level === 0) { // a step of the form: a section with a heading
@@ -346,7 +360,7 @@
   /* The top level: one step (a section with a heading) per property of the facts. */
   function buildForm(schema) {
     const needs = schema.required || [];
-    const steps = Object.entries(schema.properties).map(([key, prop], i) => {
+    const steps = properties(schema).map(([key, prop], i) => {
       const node = build(key, prop, needs.includes(key), 0);
       const h2 = node.el.querySelector("h2");
       if (h2) h2.textContent = `${i + 1}. ${h2.textContent}`;
@@ -436,7 +450,11 @@
       if (target) {
         target.setAttribute("aria-invalid", "true");
         const a = make("a", { href: "#" + target.id, text: where(target) });
-        a.addEventListener("click", (ev) => { ev.preventDefault(); target.focus(); });
+        a.addEventListener("click", (ev) => {
+          ev.preventDefault();
+          for (let d = target.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+          target.focus();
+        });
         li.append(a, ": ");
       } else if (p.field) {
         li.append(make("code", { text: p.field }), ": ");
