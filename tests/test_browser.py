@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from remedies.cli import main
 
-from chromium import LAUNCH_ARGS, ensure_chromium
 from conftest import ROOT, assess_path
 
 SEED = ROOT / "examples/202425093-clarion.yaml"
@@ -31,15 +30,6 @@ def _write_html(out: Path, *facts_files: Path) -> Path:
 def pages(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("html")
     return {"one": _write_html(d / "one.html", SEED), "two": _write_html(d / "two.html", SEED, OTHER)}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = ensure_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

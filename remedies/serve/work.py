@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import yaml
 
-from .. import assessment, check, checkreport, draft, engine, facts, guide, report, rulesets, whatif
+from .. import assessment, check, checkreport, draft, engine, guide, report, rulesets, whatif
 from ..errors import InputError
 from ..yamlio import Document, load_text
 
