@@ -10,7 +10,7 @@
   const DELAY_MS = 350; // wait for a pause in typing before assessing
   let defs = {};
   let root = null; // the form's top node
-  let lastIssued = 0; // the number of the latest assessment asked for
+  let edits = 0; // changes made to the form so far
   let nextId = 0;
 
   const byId = (id) => document.getElementById(id);
@@ -383,6 +383,7 @@
 
   let timer = null;
   function changed() {
+    edits++;
     document.body.dataset.assessed = "pending";
     clearTimeout(timer);
     timer = setTimeout(assess, DELAY_MS);
@@ -396,16 +397,16 @@
   }
 
   async function assess() {
-    const n = ++lastIssued;
+    const at = edits;
     const body = factsJson();
     let r;
     try {
       r = await post("assess", body);
     } catch (e) {
-      if (n === lastIssued) showState("error", "The service did not answer: " + e.message);
+      if (at === edits) showState("error", "The service did not answer: " + e.message);
       return;
     }
-    if (n !== lastIssued) return; // a later change is on its way
+    if (at !== edits) return; // the form changed meanwhile: its own assessment is on its way
     if (r.ok) {
       const a = JSON.parse(r.text);
       byId("assessment-json").textContent = r.text;
