@@ -51,6 +51,15 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """Where the browser tests leave their screenshots: REMEDIES_SCREENSHOTS, else a temporary directory."""
+    d = Path(os.environ["REMEDIES_SCREENSHOTS"]) if os.environ.get("REMEDIES_SCREENSHOTS") else \
+        tmp_path_factory.mktemp("screenshots")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
 def assess_path(path: Path, library: rulesets.Library, as_of=None, matcher: str = "durable") -> dict:
     case = facts.load(path, library.vocabulary)
     return assessment.build(engine.assess(case, library, as_of, matcher=matcher))

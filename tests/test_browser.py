@@ -3,7 +3,6 @@ and checked by axe-core. Screenshots go to REMEDIES_SCREENSHOTS (default: pytest
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -30,14 +29,6 @@ def _write_html(out: Path, *facts_files: Path) -> Path:
 def pages(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("html")
     return {"one": _write_html(d / "one.html", SEED), "two": _write_html(d / "two.html", SEED, OTHER)}
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    d = Path(os.environ["REMEDIES_SCREENSHOTS"]) if os.environ.get("REMEDIES_SCREENSHOTS") else \
-        tmp_path_factory.mktemp("screenshots")
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 def _open(browser, url: Path, width: int) -> Page:

@@ -139,7 +139,7 @@ def open_page(browser, url: str, width: int) -> Page:
     return page
 
 
-def test_a_seed_typed_into_the_page_gives_the_seed_files_proposal(browser, server, capsys, tmp_path):
+def test_a_seed_typed_into_the_page_gives_the_seed_files_proposal(browser, server, capsys, tmp_path, shots):
     page = open_page(browser, server, 1280)
     facts = yaml.safe_load(SEED.read_text())
     want = cli_json(SEED, capsys)
@@ -157,6 +157,12 @@ def test_a_seed_typed_into_the_page_gives_the_seed_files_proposal(browser, serve
         expect(part.get_by_role("heading", name="Why")).to_be_visible()
     expect(result).to_contain_text(f"Total proposed: £{want['total']:,}")
     expect(result.get_by_role("listitem").filter(has_text="Pay the resident")).to_contain_text(f"£{want['total']:,}")
+
+    page.get_by_role("group", name="Element 3", exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "page-1280.png"))
+    page.set_viewport_size({"width": 400, "height": 900})
+    page.locator("#proposal").screenshot(path=str(shots / "page-400-proposal.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # the facts file it downloads is assessed by the CLI to the same proposal
     with page.expect_download() as dl:
