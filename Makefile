@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))' 2>/dev/null || { echo "error: remedies needs Python 3.11 or 3.12 (durable-rules does not import on 3.13); set PYTHON=..." >&2; exit 2; }
@@ -26,6 +26,10 @@ demo: $(STAMP)
 
 test: $(TESTSTAMP)
 	$(BIN)/python -m pytest
+
+# 10,000 mutated facts files through `remedies assess`: no internal error (exit 3), no hang
+fuzz: $(TESTSTAMP)
+	REMEDIES_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hostile/test_fuzz.py -k facts -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -15,11 +15,13 @@ from typing import Callable
 
 import click
 
-from . import __version__, check, checkreport, draft, guide, report, rulesets
+from . import __version__, check, checkreport, draft, guide, report, rulesets, safeout
 from .batch import progress
 from .batch.summary import SUMMARIES
 from .assessment import TRACE_LEVELS
 from .errors import RemediesError
+from .yamlio import os_problem
+from .plausible import in_range
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -29,9 +31,13 @@ def _as_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
     if value is None:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date as YYYY-MM-DD") from None
+    problem = in_range(day)
+    if problem:
+        raise click.BadParameter(problem)
+    return day
 
 
 def _library(added: tuple[Path, ...], only: tuple[Path, ...] = ()) -> rulesets.Library:
@@ -50,42 +56,35 @@ def _ruleset_paths(added: tuple[Path, ...], only: tuple[Path, ...]) -> tuple[Pat
 
 
 def _check_writable(output: Path, force: bool) -> None:
-    """Refuse a directory, or an existing file without --force, before any work is done."""
-    if output.is_dir():
-        raise RemediesError("is a directory; name a file to write", file=str(output))
-    if output.exists() and not force:
-        raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+    """Refuse a directory, or an existing file or link without --force, before any work is done (the
+    write itself refuses again, atomically: see safeout)."""
+    try:
+        if output.is_dir():
+            raise RemediesError("is a directory; name a file to write", file=str(output))
+        if (output.exists() or output.is_symlink()) and not force:
+            raise RemediesError("exists; refusing to overwrite it (use --force)", file=str(output))
+    except OSError as exc:
+        raise RemediesError(f"cannot write here: {os_problem(exc)}", file=str(output)) from None
 
 
-def _write(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write to a new file; never overwrite a user's file without --force."""
+def _write(text: str, output: Path | None, force: bool, fmt: str = "text") -> None:
+    """Print, or write to a new file; never overwrite a user's file without --force.
+
+    Text formats have their control characters escaped (JSON escapes its own)."""
+    if fmt != "json":
+        text = safeout.escape_controls(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    _check_writable(output, force)
-    try:
-        import tempfile  # here, not at the top: only writing needs it
-
-        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=".remedies-")
-    except OSError as exc:
-        raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-        os.replace(tmp, output)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise RemediesError(f"cannot write here: {exc.strerror}", file=str(output)) from None
+    safeout.write_new(text, output, force)
 
 
+# click checks no path: every file is read (or written) by one function that says what is wrong in one line
 def rulesets_option(command: Callable[..., object]) -> Callable[..., object]:
     """--rulesets adds to the shipped rulesets; --only-rulesets replaces them (the old --rulesets)."""
-    command = click.option("--only-rulesets", "only_rulesets", multiple=True, type=click.Path(path_type=Path),
+    command = click.option("--only-rulesets", "only_rulesets", multiple=True, type=click.Path(path_type=Path, readable=False),
                            help="Directory or file of rulesets to use INSTEAD of the shipped ones (repeatable).")(command)
-    return click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path),
+    return click.option("--rulesets", "ruleset_dirs", multiple=True, type=click.Path(path_type=Path, readable=False),
                         help="Directory or file of rulesets to ADD to the shipped ones (repeatable); one with "
                              "the id of a shipped ruleset replaces it.")(command)
 format_option = click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True)
@@ -103,7 +102,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FACTS...")
+@click.argument("facts_files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False), metavar="FACTS...")
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default=None,
               help="The full assessment of each case [default: text; for several files on a terminal, "
                    "--summary table].")
@@ -118,7 +117,8 @@ def cli() -> None:
 @click.option("--as-of", "as_of", callback=_as_date, metavar="DATE",
               help="Judge by the guidance in force on this date (default: the case's decided_on).")
 @rulesets_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, readable=False),
+              help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
 @click.option("--what-if/--no-what-if", "what_if", default=True, show_default=True,
               help="Say what would change each finding: the one-fact changes that move it, each found by "
@@ -158,22 +158,24 @@ def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, 
             else:
                 bad += outcome.status == "bad"
                 internal += outcome.status == "internal"
-                click.echo(f"remedies: {'error: ' if outcome.status == 'bad' else ''}{outcome.message}", err=True)
+                click.echo(f"remedies: {'error: ' if outcome.status == 'bad' else ''}{safeout.escape_controls(outcome.message)}", err=True)
     text = sink.close()
     if output is not None:
-        _write(text, output, force)
+        _write(text, output, force, fmt or "text")
     if skipped:
         click.echo(f"remedies: note: skipped {skipped} YAML file{'s' if skipped > 1 else ''} found in the "
                    f"directories given that {'are' if skipped > 1 else 'is'} not facts (rulesets, drafts, "
                    f"outcomes, test cases: no case: mapping, complaints: or resident:)", err=True)
     if not sink.count and not bad and not internal:
-        raise RemediesError("no facts files among the paths given")
+        raise RemediesError("no facts files (*.yaml with a case:) here" if len(facts_files) == 1 else
+                            "no facts files (*.yaml with a case:) among the paths given",
+                            file=str(facts_files[0]) if len(facts_files) == 1 else None)
     if internal or bad:
         raise click.exceptions.Exit(EXIT_INTERNAL if internal else EXIT_BAD_INPUT)
 
 
 @cli.command(name="check")
-@click.argument("draft_file", type=click.Path(path_type=Path))
+@click.argument("draft_file", type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(checkreport.FORMATS), default="text", show_default=True)
 @rulesets_option
 def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
@@ -181,7 +183,7 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only
     its findings against what the facts support. Exit 1 if any check finds an error."""
     library = _library(ruleset_dirs, only_rulesets)
     result = check.run(draft.load(draft_file, library.vocabulary), library)
-    click.echo(checkreport.render(result, fmt), nl=False)
+    _write(checkreport.render(result, fmt), None, False, fmt)
     if result["errors"]:
         raise click.exceptions.Exit(1)
 
@@ -265,7 +267,8 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
 
 
 @cli.command(name="verify")
-@click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path), metavar="[RULESET_FILE]...")
+@click.argument("ruleset_files", nargs=-1, type=click.Path(path_type=Path, readable=False),
+                metavar="[RULESET_FILE]...")
 @click.option("--examples", type=click.IntRange(min=1), default=50, show_default=True,
               help="Generated cases (or pairs of cases) per property.")
 @click.option("--seed", type=int, default=0, show_default=True,
@@ -409,16 +412,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:  # one line, like every other bad input; --help has the usage
+        where = f"remedies {exc.ctx.info_name}: " if exc.ctx and exc.ctx.parent else "remedies: "
+        click.echo(safeout.escape_controls(f"{where}error: {exc.format_message()} (see --help)")
+                   .replace("\n", " "), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_BAD_INPUT)
     except click.exceptions.Abort:
         sys.exit(EXIT_BAD_INPUT)
     except RemediesError as exc:
-        click.echo(f"remedies: error: {exc}", err=True)
+        click.echo(safeout.escape_controls(f"remedies: error: {exc}").replace("\n", "\\n"), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:  # a bug, reported in one line; REMEDIES_DEBUG=1 shows the traceback
         if os.environ.get("REMEDIES_DEBUG"):
             raise
-        click.echo(f"remedies: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(safeout.escape_controls(f"remedies: internal error: {type(exc).__name__}: {exc}")
+                   .replace("\n", "\\n"), err=True)
         sys.exit(EXIT_INTERNAL)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_
 from .errors import InputError
 from .facts import Case, Offer, Pounds, Slug, Vocabulary, check_vocabulary
 from .facts import load as load_facts
+from .plausible import Day
 from .yamlio import Document, load_file, parse_model
 
 Finding = Literal["no_maladministration", "service_failure", "maladministration", "severe_maladministration",
@@ -143,7 +144,7 @@ class Recommendation(_Draft):
 class DraftFile(_Draft):
     reference: str = Field(min_length=1, max_length=40, description="the complaint number")
     landlord: Slug
-    determined_on: date
+    determined_on: Day
     facts: str | dict[str, Any] | None = Field(
         None, description="the facts: a path relative to this file, or an inline facts mapping")
     elements: list[DraftElement] = Field(min_length=1, max_length=50)
@@ -246,9 +247,15 @@ def from_document(doc: Document, vocab: Vocabulary, base: Path | None) -> Draft:
         if base is None:
             raise _error(doc, ("facts",), "give the facts inline: a draft sent to the service cannot name a file")
         facts_path = base / spec.facts
-        if not facts_path.is_file():
-            raise _error(doc, ("facts",), f"no facts file '{spec.facts}' (looked for {facts_path})")
-        case, source = load_facts(facts_path, vocab), str(facts_path)
+        try:
+            case, source = load_facts(facts_path, vocab), str(facts_path)
+        except InputError as exc:
+            if exc.line is not None or exc.file != str(facts_path):
+                raise
+            # the file itself cannot be read: say so at the draft's line that names it
+            problem = "" if exc.message == "no such file" else f": {exc.message}"
+            raise _error(doc, ("facts",), f"no facts file '{spec.facts[:200]}'{problem} "
+                         f"(looked for {str(facts_path)[:200]})") from None
     elif isinstance(spec.facts, dict):
         case, source = _inline_facts(doc, spec.facts, vocab), "inline"
     _cross_check(doc, spec, case, vocab)

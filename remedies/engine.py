@@ -23,7 +23,7 @@ from typing import Any, Callable
 import durable_rules_engine
 from durable import engine as durable_engine
 
-from . import conditions
+from . import conditions, engine_limits
 from .effects import DECISION, REGISTRY, ElementState, Firing, effect_of
 from .errors import EngineError
 from .facts import Case
@@ -51,7 +51,7 @@ _SESSIONS = itertools.count(1)
 # durable_rules 2.0.28 segfaults in delete_state for a session in which no rule ever matched;
 # every compiled ruleset therefore has this rule, matched by a fact asserted when a session opens.
 _SESSION_RULE = "_session_open"
-MAX_RULES_PER_STAGE = 450  # measured: 507 rules in one durable ruleset work, 509 hang in assert_fact
+_PARTITIONS: dict[tuple[int, ...], tuple[tuple[Rule, ...], list[list[int]]]] = {}  # by the rules' identities
 
 
 def _host() -> _Host:
@@ -73,19 +73,29 @@ class CompiledRule:
 
 
 @dataclass
+class Chunk:
+    """One durable ruleset: as many of a stage's rules as durable_rules can evaluate together."""
+
+    name: str
+    definition: dict
+    reads: frozenset[str]  # the only facts durable_rules needs to see for these rules
+    sent: tuple[str, ...] = field(init=False, repr=False)  # the fact names sent to durable, in a fixed order
+
+    def __post_init__(self) -> None:
+        self.sent = tuple(sorted(self.reads | {"subject"}))
+
+
+@dataclass
 class CompiledStage:
     name: str
     stage: str
     rules: list[CompiledRule]
-    definition: dict
-    reads: frozenset[str]  # the only facts durable_rules needs to see for this stage
-    sent: tuple[str, ...] = field(init=False, repr=False)  # the fact names sent to durable, in a fixed order
+    chunks: list[Chunk]
     by_key: dict[str, CompiledRule] = field(init=False, repr=False)
     position: dict[str, int] = field(init=False, repr=False)
     without_figure: list[CompiledRule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.sent = tuple(sorted(self.reads | {"subject"}))
         self.by_key = {c.key: c for c in self.rules}
         self.position = {c.key: i for i, c in enumerate(self.rules)}
         self.without_figure = [c for c in self.rules if c.missing]
@@ -183,23 +193,36 @@ def _compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset
                 continue
             full = {"$and": [{"subject": applies_to}, cond]}
             compiled.append(CompiledRule(key, rs, rule, full, param, read))
-    definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in compiled if not c.missing}
-    if len(definition) > MAX_RULES_PER_STAGE:
-        raise EngineError(f"{len(definition)} rules in the {stage} stage; durable_rules 2.0.28 hangs beyond "
-                          f"about {MAX_RULES_PER_STAGE}: split or merge rules")
-    reads = frozenset(name for c in compiled for name in conditions.referenced_facts(c.rule.when))
-    if definition:
+    live = [c for c in compiled if not c.missing]
+    chunks = []
+    for group in _partition([c.rule for c in live]):
+        members = [live[i] for i in group]
+        definition = {c.key: {"all": [{"m": c.condition}], "run": c.key} for c in members}
         definition[_SESSION_RULE] = {"all": [{"m": {"subject": _SESSION_RULE}}], "run": _SESSION_RULE}
-    digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
-    return CompiledStage(f"{stage}-{applies_to}-{digest}", stage, compiled, definition, reads)
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+        reads = frozenset(name for c in members for name in conditions.referenced_facts(c.rule.when))
+        chunks.append(Chunk(f"{stage}-{applies_to}-{digest}", definition, reads))
+    return CompiledStage(f"{stage}-{applies_to}", stage, compiled, chunks)
 
 
-def _register(stage: CompiledStage) -> None:
+def _partition(rules: list[Rule]) -> list[list[int]]:
+    """The stage's rules in groups durable_rules can evaluate (engine_limits), computed once per set of rules."""
+    key = tuple(id(rule) for rule in rules)
+    cached = _PARTITIONS.get(key)
+    if cached is None:
+        if len(_PARTITIONS) > 1024:
+            _PARTITIONS.clear()
+        # the rules are kept with the groups, so that their identities cannot be reused while cached
+        cached = _PARTITIONS[key] = (tuple(rules), engine_limits.partition([rule.when for rule in rules]))
+    return cached[1]
+
+
+def _register(chunk: Chunk) -> None:
     with _LOCK:
-        if stage.name not in _REGISTERED and stage.definition:
+        if chunk.name not in _REGISTERED:
             # durable mutates the definition it is given: hand it a copy
-            _host().register_rulesets({stage.name: json.loads(json.dumps(stage.definition))})
-            _REGISTERED.add(stage.name)
+            _host().register_rulesets({chunk.name: json.loads(json.dumps(chunk.definition))})
+            _REGISTERED.add(chunk.name)
 
 
 # durable's message for a match: {"RULE":{"m":{"_index": N, ...}}} (rule keys are ruleset/rule ids)
@@ -207,23 +230,25 @@ _MATCH_HEAD = re.compile(r'\{"([^"\\]+)":\s*\{"m":\s*\{"_index":\s*(\d+)\s*,')
 
 
 def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, int]]:
-    """(rule key, index of fact) for every match, found by durable_rules.
+    """(rule key, index of fact) for every match, found by durable_rules, one chunk of the stage at a time.
 
-    All of a case's facts for the stage go to durable's C core in one ``assert_facts`` on a fresh
+    All of a case's facts for a chunk go to durable's C core in one ``assert_facts`` on a fresh
     session; the matches are then taken one by one from its action queue (what durable's Python
     dispatcher does, without building a closure and re-serialising the state for each).
     """
-    if not stage.definition:
-        return []
-    _register(stage)
-    handle = _host().get_ruleset(stage.name)._handle
+    return [hit for chunk in stage.chunks for hit in _match_chunk(chunk, facts)]
+
+
+def _match_chunk(chunk: Chunk, facts: list[dict]) -> list[tuple[str, int]]:
+    _register(chunk)
+    handle = _host().get_ruleset(chunk.name)._handle
     sid = f"case-{next(_SESSIONS)}"
     payloads: list[dict] = [{"sid": sid, "subject": _SESSION_RULE}]
     for index, fact in enumerate(facts):
         # only what the stage's conditions read (durable_rules refuses facts with too many keys); the index
         # first, so that a match is read from the head of durable's message without parsing all of it
         payload: dict = {"_index": index, "sid": sid}
-        payload.update({k: fact[k] for k in stage.sent if k in fact})
+        payload.update({k: fact[k] for k in chunk.sent if k in fact})
         payloads.append(payload)
     out: list[tuple[str, int]] = []
     with _LOCK:
@@ -527,6 +552,12 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     decided = as_of or case.case.decided_on
     if decided is None:
         raise EngineError("the case has no case.decided_on; give --as-of DATE")
+    for i, complaint in enumerate(case.complaints):  # as decided_on is checked when the facts load
+        start = complaint.known_start()
+        if start and start > decided:
+            raise EngineError(f"the complaint ({start}) is after the date of the assessment ({decided}, "
+                              f"{'--as-of' if as_of else 'case.decided_on'})",
+                              field=f"complaints.{i}.{'made' if complaint.made else 'stage1_response'}")
     active = _for_assessment(library.active(decided, first_complaint_date(case), case.case.landlord))
     fallbacks = library.fallbacks(active)
     active += [rs for rs, _, _ in fallbacks.values()]

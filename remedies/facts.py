@@ -16,13 +16,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from .errors import InputError
+from .plausible import MAX_POUNDS, Day
 from .yamlio import Document, load_file, parse_model
 
-Pounds = Annotated[StrictInt, Field(ge=0, le=1_000_000, description="whole pounds, never pence or floats")]
+Pounds = Annotated[StrictInt, Field(ge=0, le=MAX_POUNDS, description="whole pounds, never pence or floats")]
 Never = Literal["never"]
 MAX_COUNT = 1000  # an input bound against typos, not a guidance figure
-# Dates a complaint can plausibly carry; a bound keeps working-day counts finite and catches typos like 9999-12-31.
-Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 
 

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from .plausible import MAX_RULE_NUMBER, UNIT_RANGE, Day, numbers
+
 Evidence = Literal["verified", "decision", "secondary", "unverified"]
 EVIDENCE_NOTE = {
     "verified": "read in the primary text",
@@ -35,8 +37,8 @@ class Source(_Model):
 
 
 class ParamValue(_Model):
-    from_: date = Field(alias="from")
-    to: date | None = None
+    from_: Day = Field(alias="from")
+    to: Day | None = None
     value: StrictInt | str | None = None
     min: StrictInt | None = None
     max: StrictInt | None = None
@@ -63,6 +65,16 @@ class Parameter(_Model):
     level: str | None = Field(None, description="for bands: the finding level the band goes with")
     values: list[ParamValue] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _plausible(self) -> "Parameter":
+        low, high = UNIT_RANGE.get(self.unit, (None, None))
+        for v in self.values:
+            for figure, least in ((v.value, low), (v.min, 0), (v.max, 0)):
+                if isinstance(figure, int) and low is not None and not max(low, least) <= figure <= high:
+                    raise ValueError(f"{figure} is not a plausible figure in {self.unit} "
+                                     f"({max(low, least):,} to {high:,})")
+        return self
+
 
 class Rule(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -75,6 +87,13 @@ class Rule(_Model):
     when: dict[str, Any]
     then: dict[str, Any]
     overrides: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _plausible(self) -> "Rule":
+        for n in numbers(self.when) + numbers(self.then):
+            if abs(n) > MAX_RULE_NUMBER:
+                raise ValueError(f"{n} is not a plausible figure in a rule (at most {MAX_RULE_NUMBER:,} either way)")
+        return self
 
 
 class Fallback(_Model):
@@ -97,8 +116,8 @@ class RulesetFile(_Model):
     kind: Literal["ombudsman_guidance", "code", "scheme", "statute", "landlord_policy", "vocabulary", "checks"]
     publisher: str
     version: str
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     in_force_by: Literal["decided_on", "complaint_made"] = "decided_on"
     landlord: str | None = None
     supersedes: str | None = None

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import conditions
+from . import conditions, engine_limits
 from .effects import check_effect
 from .errors import InputError
 from .facts import Vocabulary
 from .observations import COMPLAINT_FACTS, DRAFT_ELEMENT_FACTS, DRAFT_FACTS, ELEMENT_FACTS, fact_names, subject_facts
 from .ruleset_schema import (EVIDENCE_NOTE, LEVELS, Evidence, Fallback, Parameter, ParamValue,  # noqa: F401
                              Resolved, Rule, RulesetFile, Scale, Source)
-from .yamlio import Document, load_file, parse_model
+from .yamlio import Document, load_file, os_problem, parse_model, read_bytes
 
 @dataclass
 class Ruleset:
@@ -151,15 +152,27 @@ def shipped_dir() -> Path:
     return Path(str(resources.files("remedies.shipped_rulesets")))
 
 
-def _files(dirs: list[Path]) -> list[Path]:
+MAX_FILES = 500  # ruleset files in one load: a bound on what a folder can make us read
+
+
+def files(dirs: list[Path]) -> list[Path]:
+    """The ruleset files named, and the *.yaml files under the folders named (each read by yamlio,
+    which refuses anything but a regular file of bounded size, so a link to /dev/zero is an error)."""
     out: list[Path] = []
     for d in dirs:
-        if d.is_file():
-            out.append(d)
-        elif d.is_dir():
-            out.extend(sorted(d.rglob("*.yaml")))
-        else:
-            raise InputError("no such ruleset file or directory", file=str(d))
+        try:
+            if d.is_dir():
+                out.extend(sorted(d.rglob("*.yaml")))
+            elif os.path.lexists(d):
+                out.append(d)
+            else:
+                raise InputError("no such file or directory", file=str(d))
+        except ValueError:
+            raise InputError("the path contains a NUL character", file=str(d).replace("\0", "\\0")) from None
+        except OSError as exc:
+            raise InputError(os_problem(exc), file=str(d)) from None
+        if len(out) > MAX_FILES:
+            raise InputError(f"more than {MAX_FILES} ruleset files", file=str(d))
     return out
 
 
@@ -170,10 +183,10 @@ def load(dirs: list[Path] | None = None, strict: bool = True) -> Library:
     that `remedies verify` can report each as a violation of the band properties.
     A library validated by an earlier process from the same bytes is read from the cache.
     """
-    paths = _files(dirs or [shipped_dir()])
+    paths = files(dirs or [shipped_dir()])
     try:
-        parts = [b"strict" if strict else b"lenient"] + [str(p).encode() + b"\0" + p.read_bytes() for p in paths]
-    except OSError:  # unreadable: let the loader say so, file by file
+        parts = [b"strict" if strict else b"lenient"] + [str(p).encode() + b"\0" + read_bytes(p) for p in paths]
+    except (OSError, InputError):  # unreadable: let the loader say so, file by file
         return _load(paths, strict)
     from . import cache
 
@@ -187,7 +200,7 @@ def _load(paths: list[Path], strict: bool) -> Library:
         if not isinstance(doc.data, dict):
             raise InputError("a ruleset file must be a mapping", file=str(p), line=1)
         spec = parse_model(doc, RulesetFile)
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+        digest = doc.sha256[:16]
         loaded.append(Ruleset(spec, str(p), digest, doc))
     seen: dict[str, str] = {}
     for r in loaded:
@@ -203,6 +216,7 @@ def _load(paths: list[Path], strict: bool) -> Library:
         if strict and problems:
             raise problems[0]
         _check(r, catalogue, types, loaded, vocab)
+    engine_limits.check(loaded)
     return Library(loaded, vocab)
 
 
@@ -295,9 +309,9 @@ def with_shipped(added: list[Path]) -> list[Path]:
         data = load_file(path).data
         return data.get("id") if isinstance(data, dict) else None
 
-    given = [(ruleset_id(p), p) for p in _files(added)]
+    given = [(ruleset_id(p), p) for p in files(added)]
     out: list[Path] = []
-    for p in _files([shipped_dir()]):
+    for p in files([shipped_dir()]):
         same = next((g for g in given if g[0] == ruleset_id(p)), None)
         if same:
             given.remove(same)

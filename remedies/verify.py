@@ -455,7 +455,7 @@ def selection(given: list[Path]) -> tuple[list[Path] | None, list[str] | None]:
     """
     if not given:
         return None, None
-    files = [f for p in given for f in (sorted(p.rglob("*.yaml")) if p.is_dir() else [p])]
+    files = rulesets.files(given)
     ids: set[str] = set()
     landlords: set[str] = set()
     for f in files:

@@ -22,11 +22,22 @@ def expand(paths: list[Path]) -> list[Source]:
     """
     out: list[Source] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(Source(f, True) for f in sorted(p.rglob("*.yaml"), key=lambda f: f.as_posix()) if f.is_file())
-        else:
+        try:
+            found = sorted(p.rglob("*.yaml"), key=lambda f: f.as_posix()) if p.is_dir() else None
+        except OSError:  # a name too long, a loop: the file's own reader says what is wrong with it
+            found = None
+        if found is None:
             out.append(Source(p, False))
+        else:
+            out.extend(Source(f, True) for f in found if _regular(f))
     return out
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 FACTS_ONLY_KEYS = ("complaints", "resident")  # top-level keys no other YAML of the project has
