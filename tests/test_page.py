@@ -24,6 +24,7 @@ from conftest import ROOT
 from server import running
 
 SEED = ROOT / "examples/202425093-clarion.yaml"  # complaint dates, three elements, failures, impacts, offers
+SEEDS = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 def label(key: str) -> str:
@@ -183,6 +184,16 @@ def test_a_seed_typed_into_the_page_gives_the_seed_files_proposal(browser, serve
         page.set_viewport_size({"width": width, "height": 900})
         assert _serious(page) == [], width
     _no_horizontal_overflow(page)
+    assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("seed", [s for s in SEEDS if s != SEED], ids=lambda p: p.stem)
+def test_every_other_seed_typed_into_the_page_gives_its_proposal(browser, server, capsys, seed: Path):
+    """Two complaints, vulnerabilities, arrears, another body's jurisdiction, counts, Ombudsman interventions…"""
+    page = open_page(browser, server, 1280)
+    enter(page, yaml.safe_load(seed.read_text()))
+    assert proposal(page) == cli_json(seed, capsys)
     assert page.errors == []
     page.close()
 
