@@ -198,6 +198,29 @@ def test_every_other_seed_typed_into_the_page_gives_its_proposal(browser, server
     page.close()
 
 
+def test_a_facts_file_opened_in_the_page_fills_the_form(browser, server, capsys, tmp_path):
+    seed = ROOT / "examples/202210730-clarion.yaml"  # two complaints
+    page = open_page(browser, server, 400)
+    page.get_by_label("open its facts file").set_input_files(str(seed))
+    assert proposal(page) == cli_json(seed, capsys)
+    second = page.get_by_role("group", name="Complaint 2", exact=True)
+    expect(second.get_by_label("Made", exact=True)).to_have_value("2022-09-09")
+    expect(second.get_by_label("Escalation acknowledged: never", exact=True)).to_be_checked()
+    # a change made after opening is assessed as typed
+    rent = page.get_by_role("group", name="Element 1", exact=True)
+    rent.get_by_role("group", name="Offer 1", exact=True).get_by_label("Amount", exact=True).fill("900")
+    assert proposal(page)["elements"][0]["offered"] == 900
+    # a file with mistakes is not opened: its problems are listed, with its name and lines
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(seed.read_text().replace("topic: rent_account", "topic: rent_acount"))
+    page.get_by_label("open its facts file").set_input_files(str(bad))
+    expect(page.locator("body")).to_have_attribute("data-assessed", "problems")
+    expect(page.locator("#problems")).to_contain_text(re.compile(r"bad\.yaml:\d+: \[elements\.0\.topic\] .*did you mean 'rent_account'"))
+    expect(second.get_by_label("Made", exact=True)).to_have_value("2022-09-09")  # the form is left as it was
+    assert page.errors == []
+    page.close()
+
+
 def test_mistakes_are_listed_with_a_link_to_each_field(browser, server):
     page = open_page(browser, server, 400)
     _no_horizontal_overflow(page)

@@ -136,11 +136,15 @@ def test_facts_as_json_come_back_as_a_facts_file_that_assesses_the_same(server, 
     path.write_text(r.text)
     assert r.text.startswith("# Facts of complaint") and "decided_on: 20" in r.text  # dates as YAML dates
     assert cli("assess", str(path), "--format", "json", "--no-what-if").stdout == cli_json[seed.name]
+    opened = httpx.post(f"{server}/facts.json", content=seed.read_bytes())  # what the page fills its form from
+    assert opened.status_code == 200 and opened.json()["case"]["reference"] == seed.stem.split("-")[0]
+    assert httpx.post(f"{server}/assess", content=opened.text).text == cli_json[seed.name]
 
 
-def test_facts_yaml_refuses_invalid_facts_with_every_problem(server):
+@pytest.mark.parametrize("endpoint", ["facts.yaml", "facts.json"])
+def test_facts_conversions_refuse_invalid_facts_with_every_problem(server, endpoint):
     bad = {"case": {"reference": "1", "landlord": "clarion"}, "elements": [{"topic": "repairz"}]}
-    r = httpx.post(f"{server}/facts.yaml", content=json.dumps(bad))
+    r = httpx.post(f"{server}/{endpoint}", content=json.dumps(bad))
     assert r.status_code == 422
     assert "[elements.0.id] required field is missing" in r.json()["error"]
     assert "did you mean 'repairs'" in r.json()["error"]

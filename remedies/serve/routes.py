@@ -1,5 +1,5 @@
-"""The service's endpoints: POST /assess, POST /report, POST /facts.yaml, POST /check, GET /rulesets,
-GET /schema/{what}, GET /health.
+"""The service's endpoints: POST /assess, POST /report, POST /facts.yaml, POST /facts.json, POST /check,
+GET /rulesets, GET /schema/{what}, GET /health.
 
 Bad input is 400 (a body that does not parse) or 422 (one that parses but is not valid
 facts or a valid draft), with the CLI's one-line message as ``{"error": ...}``; anything
@@ -110,6 +110,13 @@ async def facts_yaml(request: Request) -> Response:
     return Response(await state.engine.run(work.facts_yaml, doc, state.library), media_type="application/yaml")
 
 
+async def facts_json(request: Request) -> Response:
+    """A facts file (YAML or JSON) as checked JSON, for the page to open: 422 with every problem if it is not valid."""
+    state: Any = request.app.state
+    doc = work.parse(await _body(request))
+    return _json(await state.engine.run(work.facts_json, doc, state.library))
+
+
 async def check_draft(request: Request) -> Response:
     state: Any = request.app.state
     doc = work.parse(await _body(request))
@@ -134,6 +141,7 @@ ROUTES = [
     Route("/assess", guarded(assess), methods=["POST"]),
     Route("/report", guarded(report_download), methods=["POST"]),
     Route("/facts.yaml", guarded(facts_yaml), methods=["POST"]),
+    Route("/facts.json", guarded(facts_json), methods=["POST"]),
     Route("/check", guarded(check_draft), methods=["POST"]),
     Route("/rulesets", guarded(rulesets), methods=["GET"]),
     Route("/schema/{what}", guarded(schema), methods=["GET"]),

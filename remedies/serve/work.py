@@ -64,6 +64,12 @@ def facts_yaml(doc: Document, library: rulesets.Library) -> str:
     return header + yaml.dump(data, Dumper=_FactsDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
+def facts_json(doc: Document, library: rulesets.Library) -> str:
+    """Valid facts as JSON, defaults left out: what the page fills its form from when a facts file is opened."""
+    case = guide.case_from_document(doc, library)
+    return json.dumps(case.model_dump(mode="json", by_alias=True, exclude_defaults=True), ensure_ascii=False) + "\n"
+
+
 def check_draft(doc: Document, library: rulesets.Library) -> str:
     """The check JSON of `remedies check --format json`; facts must be inline."""
     result = check.run(draft.from_document(doc, library.vocabulary, None), library)

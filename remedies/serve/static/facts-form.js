@@ -91,7 +91,9 @@
     return Object.entries(s.properties || {}).sort((a, b) => at(a[1]) - at(b[1]));
   }
 
-  /* ---- building the controls: each node is {el, value(path), focus()} ---- */
+  /* ---- building the controls: each node is {el, value(path), set(value), focus()} ----
+     value(path) reads the control (undefined: leave the field out) and tags it with its path, so a
+     problem the service names by path can be linked to it; set(value) fills it from a facts file. */
 
   function hint(info) {
     if (!info.description) return null;
@@ -134,6 +136,7 @@
         const found = opts.find((o) => String(o.value) === sel.value);
         return orDefault(info, found ? found.value : undefined);
       },
+      set(v) { sel.value = v === undefined || v === null ? (info.hasDefault && info.dflt !== null ? String(info.dflt) : "") : String(v); },
       focus: () => sel.focus(),
     };
   }
@@ -148,15 +151,17 @@
     const list = make("div", { class: "word-list" });
     const inputs = [];
     const summary = make("summary");
+    const tick = (cb, on) => {
+      const word = opts[inputs.indexOf(cb)].value;
+      const i = order.indexOf(word);
+      if (on && i < 0) order.push(word);
+      if (!on && i >= 0) order.splice(i, 1);
+      showChosen();
+    };
     const showChosen = () => { summary.textContent = `${label}: ${order.length ? order.join(", ") : "none chosen"}`; };
     for (const o of opts) {
       const cb = make("input", { type: "checkbox", value: String(o.value), id: uid() });
-      cb.addEventListener("change", () => {
-        const i = order.indexOf(o.value);
-        if (cb.checked && i < 0) order.push(o.value);
-        if (!cb.checked && i >= 0) order.splice(i, 1);
-        showChosen();
-      });
+      cb.addEventListener("change", () => tick(cb, cb.checked));
       inputs.push(cb);
       list.append(make("div", { class: "word" }, cb, make("label", { for: cb.id },
         make("code", { text: String(o.value) }), o.description ? make("span", { text: " " + o.description }) : null)));
@@ -167,6 +172,13 @@
     return {
       el: fold,
       value(path) { mark(box, path); return order.length ? order.slice() : undefined; },
+      set(v) {
+        for (const cb of inputs) { cb.checked = false; tick(cb, false); }
+        for (const word of v || []) {
+          const cb = inputs[opts.findIndex((o) => same(o.value, word))];
+          if (cb) { cb.checked = true; tick(cb, true); }
+        }
+      },
       focus: () => { fold.open = true; if (inputs[0]) inputs[0].focus(); },
     };
   }
@@ -187,6 +199,7 @@
         const raw = input.value.trim();
         return orDefault(info, raw === "" ? undefined : parse(raw));
       },
+      set(v) { input.value = v === undefined || v === null ? "" : String(v); },
       focus: () => input.focus(),
     };
   }
@@ -205,6 +218,7 @@
       return {
         el: field(label, sel, info),
         value(path) { mark(sel, path); return sel.value === "" ? undefined : sel.value === "true"; },
+        set(v) { sel.value = v === true ? "true" : v === false ? "false" : ""; },
         focus: () => sel.focus(),
       };
     }
@@ -212,6 +226,7 @@
     return {
       el: field(label, cb, info, "check"),
       value(path) { mark(cb, path); return orDefault(info, cb.checked); },
+      set(v) { cb.checked = v === undefined ? info.dflt === true : v === true; },
       focus: () => cb.focus(),
     };
   }
@@ -237,6 +252,11 @@
         const t = ticks.find((x) => x.cb.checked);
         if (t) return t.w;
         return date.value === "" ? undefined : date.value;
+      },
+      set(v) {
+        for (const t of ticks) t.cb.checked = t.w === v;
+        date.disabled = ticks.some((t) => t.cb.checked);
+        date.value = typeof v === "string" && !words.includes(v) ? v : "";
       },
       focus: () => date.focus(),
     };
@@ -270,6 +290,7 @@
         if (Object.keys(out).length === 0 && !required) return undefined;
         return out;
       },
+      set(v) { for (const c of children) c.node.set(v ? v[c.key] : undefined); },
       focus: () => children[0] && children[0].node.focus(),
     };
   }
@@ -336,6 +357,11 @@
         });
         return out.length ? out : undefined;
       },
+      set(v) {
+        for (const it of items.splice(0)) it.box.remove();
+        const values = v || [];
+        for (let i = 0; i < Math.max(values.length, info.s.minItems || 0); i++) addItem().node.set(values[i]);
+      },
       focus: () => add.focus(),
     };
   }
@@ -376,6 +402,7 @@
         }
         return out;
       },
+      set(v) { for (const st of steps) st.node.set(v[st.key]); },
     };
   }
 
@@ -426,14 +453,15 @@
     byId("status").textContent = message;
   }
 
-  /* The service's one-line errors, each as {field, message}. */
-  function problemLines(text) {
+  /* The service's one-line errors, each as {field, message}; with ``file``, as lines of that file. */
+  function problemLines(text, file) {
     let message;
     try { message = JSON.parse(text).error; } catch (e) { message = text; }
     return String(message).split("\n")
       .map((l) => l.replace(/^remedies: error: /, ""))
       .filter((l) => !/^remedies: \d+ problems in /.test(l))
       .map((l) => {
+        if (file) return { field: null, message: l.replace(/^request body/, file) };
         const m = /^[^[]*?(?::\d+)?: \[([^\]]+)\] (.*)$/.exec(l);
         return m ? { field: m[1], message: m[2] } : { field: null, message: l.replace(/^request body:(\d+:)? ?/, "") };
       });
@@ -561,6 +589,23 @@
     status.textContent = `Downloaded ${name}.`;
   }
 
+  /* ---- opening a facts file: the service checks it and gives it back as JSON to fill the form ---- */
+
+  async function open(input) {
+    const file = input.files[0];
+    if (!file) return;
+    let r;
+    try { r = await post("facts.json", await file.text()); } catch (e) { showState("error", "The service did not answer."); return; }
+    if (!r.ok) {
+      showProblems(problemLines(r.text, file.name));
+      showState("problems", `${file.name} was not opened: it has problems, listed below.`);
+      return;
+    }
+    root.set(JSON.parse(r.text));
+    changed();
+    byId("status").textContent = `Opened ${file.name}; assessing…`;
+  }
+
   /* ---- start ---- */
 
   async function start() {
@@ -579,6 +624,7 @@
     form.addEventListener("change", changed);
     form.addEventListener("submit", (ev) => ev.preventDefault());
     for (const b of document.querySelectorAll("[data-download]")) b.addEventListener("click", () => download(b));
+    byId("open-file").addEventListener("change", (ev) => open(ev.target));
     document.body.dataset.ready = "true";
   }
 
