@@ -240,6 +240,17 @@ def test_mistakes_are_listed_with_a_link_to_each_field(browser, server):
     expect(element.get_by_label("Topic", exact=True)).to_have_attribute("aria-invalid", "true")
     element.get_by_label("Topic", exact=True).select_option("repairs")
     assert proposal(page)["case"]["reference"] == "1"
+    expect(page.get_by_role("link", name=re.compile(r"^Proposal: £\d+ in all"))).to_be_visible()  # the bar on a phone
+    # by keyboard: a button adds a failure and moves to it; removing it goes back to the button
+    add = element.get_by_role("button", name="Add a failure")
+    add.focus()
+    page.keyboard.press("Enter")
+    failure = element.get_by_role("group", name="Failure 1", exact=True)
+    expect(failure.get_by_label("Kind", exact=True)).to_be_focused()
+    failure.get_by_role("button", name="Remove failure 1").focus()
+    page.keyboard.press("Enter")
+    expect(failure).to_have_count(0)
+    expect(add).to_be_focused()
     assert page.errors == []
     page.close()
 

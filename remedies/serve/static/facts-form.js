@@ -451,6 +451,9 @@
   function showState(state, message) {
     document.body.dataset.assessed = state;
     byId("status").textContent = message;
+    // on a phone the proposal is below the form: a bar at the foot of the screen says where it stands
+    byId("jump").textContent = state === "ok" ? `Proposal: ${message.replace(/^Assessed: /, "")} See it.`
+      : state === "problems" ? "The facts have problems: see them." : "Proposal: not assessed. See why.";
   }
 
   /* The service's one-line errors, each as {field, message}; with ``file``, as lines of that file. */
