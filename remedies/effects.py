@@ -180,7 +180,9 @@ def _band_amount(state: ElementState, f: Firing, args: dict) -> str:
     start = int(f.value(args["from_points"]))
     step = int(f.value(args["step"]))
     over = max(0, state.points - start)
-    amount = band["min"] + over * step
+    # where the band's sums usually begin, if the ruleset says (never below the band's minimum)
+    base = max(band["min"], int(f.value(args["start"]))) if "start" in args else band["min"]
+    amount = base + over * step
     capped = band["max"] is not None and amount > band["max"]
     if capped:
         amount = band["max"]
@@ -188,9 +190,10 @@ def _band_amount(state: ElementState, f: Firing, args: dict) -> str:
     state.proposed_parts.append({"label": "distress and inconvenience, time and trouble", "amount": amount,
                                  "rule": f.key, "kind": "judged"})
     top = "no upper figure" if band["max"] is None else f"£{band['max']}"
+    start_words = "" if base == band["min"] else f" (its usual starting point £{base})"
     text = (f"{band['name'].removeprefix('band_').replace('_', ' ')} band £{band['min']}–{top} "
-            f"[{band['evidence']}]; £{band['min']} + "
-            f"{over} points over {start} × £{step} = £{band['min'] + over * step}")
+            f"[{band['evidence']}]{start_words}; £{base} + "
+            f"{over} points over {start} × £{step} = £{base + over * step}")
     return text + (f", capped at the band's top £{amount}" if capped else "") + f" → £{amount}"
 
 
@@ -298,12 +301,12 @@ def _check_redress(args: dict, spec: RulesetFile, facts: set[str]) -> str | None
 
 
 def _check_band(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
-    msg = _needs("band", "from_points", "step")(args, spec, facts)
+    msg = _needs("band", "from_points", "step", optional=("start",))(args, spec, facts)
     if msg:
         return msg
     if not isinstance(args["band"], dict) or "param" not in args["band"]:
         return "band is {param: NAME}"
-    return None
+    return _number_or_param(args, "start", 0, figures_need_source=True)
 
 
 def _number_or_param(args: dict, key: str, least: int, figures_need_source: bool = False) -> str | None:

@@ -29,7 +29,7 @@ atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 _profiles = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["remedies"]["hypothesis"]
 for _name, _opts in _profiles.items():
     settings.register_profile(_name, deadline=None, suppress_health_check=[HealthCheck.too_slow], **_opts)
-settings.load_profile("ci")
+settings.load_profile(os.environ.get("REMEDIES_HYPOTHESIS_PROFILE", "ci"))  # `make fuzz` picks "fuzz"
 
 
 @pytest.fixture(scope="session")

@@ -83,12 +83,14 @@ def test_a_band_edited_in_yaml_moves_the_proposed_amount(tmp_path: Path, capsys)
     shutil.copytree(ROOT / "rulesets", copy)
     facts = str(ROOT / "examples/202425093-clarion.yaml")
     _, before, _ = run_cli(["assess", facts, "--format", "json"], capsys)
-    _edit_band(copy, "band_maladministration", min=200, max=700)
+    start = yaml.safe_load((copy / "ombudsman" / "remedies-guidance.yaml").read_text())[
+        "parameters"]["start_maladministration"]["values"][0]["value"]
+    _edit_band(copy, "band_maladministration", min=start + 100, max=700)  # the band's foot above the usual start
     _, after, _ = run_cli(["assess", facts, "--format", "json", "--only-rulesets", str(copy)], capsys)
     b = {e["id"]: e for e in json.loads(before)["elements"]}
     c = {e["id"]: e for e in json.loads(after)["elements"]}
     assert c["doors-and-asb"]["amount"] == b["doors-and-asb"]["amount"] + 100
-    assert c["doors-and-asb"]["band"] == {**b["doors-and-asb"]["band"], "min": 200, "max": 700}
+    assert c["doors-and-asb"]["band"] == {**b["doors-and-asb"]["band"], "min": start + 100, "max": 700}
     assert c["complaint-handling"]["amount"] == b["complaint-handling"]["amount"]  # a service failure: other band
 
 
