@@ -141,6 +141,20 @@ def test_facts_as_json_come_back_as_a_facts_file_that_assesses_the_same(server, 
     assert httpx.post(f"{server}/assess", content=opened.text).text == cli_json[seed.name]
 
 
+def test_facts_yaml_keeps_a_decimal_rent_and_a_line_break_in_the_reference(server, tmp_path):
+    facts = {"case": {"reference": "A\nb: c", "landlord": "clarion", "decided_on": "2025-01-06"},
+             "elements": [{"id": "a", "topic": "repairs", "impacts": ["distress"],
+                           "failures": [{"kind": "repair_delay", "days": 120}],
+                           "loss_of_amenity": {"weekly_rent": 123.45, "weeks": 10, "percent": 20}}]}
+    r = httpx.post(f"{server}/facts.yaml", content=json.dumps(facts))
+    assert r.status_code == 200 and "weekly_rent: 123.45\n" in r.text
+    path = tmp_path / "entered.yaml"
+    path.write_text(r.text)
+    want = httpx.post(f"{server}/assess", content=json.dumps(facts)).text
+    assert "123.45" in want
+    assert cli("assess", str(path), "--format", "json", "--no-what-if").stdout == want
+
+
 @pytest.mark.parametrize("endpoint", ["facts.yaml", "facts.json"])
 def test_facts_conversions_refuse_invalid_facts_with_every_problem(server, endpoint):
     bad = {"case": {"reference": "1", "landlord": "clarion"}, "elements": [{"topic": "repairz"}]}

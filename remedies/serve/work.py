@@ -60,7 +60,8 @@ def facts_yaml(doc: Document, library: rulesets.Library) -> str:
     with the defaults left out, so `remedies assess` on the file gives the proposal the page showed."""
     case = guide.case_from_document(doc, library)
     data = case.model_dump(mode="python", by_alias=True, exclude_defaults=True)
-    header = f"# Facts of complaint {case.case.reference} ({case.case.landlord}), entered at `remedies serve`.\n"
+    reference = " ".join(case.case.reference.split())  # a line break in it would end the comment
+    header = f"# Facts of complaint {reference} ({case.case.landlord}), entered at `remedies serve`.\n"
     return header + yaml.dump(data, Dumper=_FactsDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
