@@ -185,3 +185,12 @@ def test_the_page_and_its_files_are_served(server):
         assert f'"{asset}"' in page.text
         r = httpx.get(f"{server}/{asset}")
         assert r.status_code == 200 and len(r.text) > 1000
+
+
+def test_what_if_is_the_cli_default_json(server):
+    seed = SEEDS[-1]
+    want = cli("assess", str(seed), "--format", "json").stdout
+    assert json.loads(want)["elements"][0]["what_would_change"]["up"]
+    assert httpx.post(f"{server}/assess?what_if=true", content=seed.read_bytes(), timeout=120).text == want
+    r = httpx.post(f"{server}/assess?what_if=yes", content=seed.read_bytes())
+    assert r.status_code == 422 and "true or false" in r.json()["error"]

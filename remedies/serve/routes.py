@@ -88,8 +88,11 @@ async def assess(request: Request) -> Response:
     trace = request.query_params.get("trace", "fired")
     if trace not in TRACE_LEVELS:
         raise RemediesError(f"trace: '{trace}' is not one of {', '.join(TRACE_LEVELS)}")
+    what_if = request.query_params.get("what_if", "false")
+    if what_if not in ("true", "false"):
+        raise RemediesError(f"what_if: '{what_if}' is not true or false")
     doc = work.parse(await _body(request))
-    return _json(await state.engine.run(work.assess, doc, state.library, as_of, trace))
+    return _json(await state.engine.run(work.assess, doc, state.library, as_of, trace, what_if == "true"))
 
 
 async def report_download(request: Request) -> Response:

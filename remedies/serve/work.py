@@ -27,12 +27,13 @@ def parse(text: str) -> Document:
         raise BadBody(exc.message, file=exc.file, line=exc.line, field=exc.field) from None
 
 
-def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str) -> str:
-    """The assessment JSON, byte for byte what `remedies assess --format json --no-what-if` prints."""
+def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str, what_if: bool = False) -> str:
+    """The assessment JSON, byte for byte what `remedies assess --format json [--no-what-if]` prints."""
     case = guide.case_from_document(doc, library)
     run = engine.assess(case, library, as_of, keep_quiet=trace != "none")
     a = assessment.build(run, trace)
-    return report.render([(a, report.build(a, library, run, None), None)], "json")
+    changes = whatif.explore(case, library, as_of, a, run) if what_if else None
+    return report.render([(a, report.build(a, library, run, changes), changes)], "json")
 
 
 def report_text(doc: Document, library: rulesets.Library, as_of: date | None, fmt: str) -> str:

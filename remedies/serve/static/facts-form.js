@@ -11,6 +11,8 @@
   let defs = {};
   let root = null; // the form's top node
   let edits = 0; // changes made to the form so far
+  let busy = false; // an assessment is on its way: the next waits for it, so requests never pile up
+  let again = false;
   let nextId = 0;
 
   const byId = (id) => document.getElementById(id);
@@ -423,28 +425,32 @@
     return { ok: r.ok, status: r.status, text: await r.text() };
   }
 
+  /* The facts as they are now, assessed with what would change each finding (as `remedies assess --format json`). */
   async function assess() {
+    if (busy) { again = true; return; }
+    busy = true;
     const at = edits;
-    const body = factsJson();
-    let r;
     try {
-      r = await post("assess", body);
+      const r = await post("assess?what_if=true", factsJson());
+      if (at !== edits) return; // the form changed meanwhile: its own assessment follows
+      if (r.ok) {
+        const a = JSON.parse(r.text);
+        byId("assessment-json").textContent = r.text;
+        showProblems([]);
+        renderProposal(a);
+        const n = a.elements.length;
+        showState("ok", `Assessed: ${a.report.total.text} in all, for ${n} part${n === 1 ? "" : "s"} of the complaint.`);
+      } else {
+        showProblems(problemLines(r.text));
+        showState("problems", byId("result").childElementCount
+          ? "The facts have problems, listed below; the proposal shown is for the facts before them."
+          : "The facts have problems, listed below; nothing is assessed until they are put right.");
+      }
     } catch (e) {
       if (at === edits) showState("error", "The service did not answer: " + e.message);
-      return;
-    }
-    if (at !== edits) return; // the form changed meanwhile: its own assessment is on its way
-    if (r.ok) {
-      const a = JSON.parse(r.text);
-      byId("assessment-json").textContent = r.text;
-      showProblems([]);
-      renderProposal(a);
-      showState("ok", `Assessed: ${a.report.total.text} in all, for ${a.elements.length} part${a.elements.length === 1 ? "" : "s"} of the complaint.`);
-    } else {
-      showProblems(problemLines(r.text));
-      showState("problems", byId("result").childElementCount
-        ? "The facts have problems, listed below; the proposal shown is for the facts before them."
-        : "The facts have problems, listed below; nothing is assessed until they are put right.");
+    } finally {
+      busy = false;
+      if (again) { again = false; assess(); }
     }
   }
 
@@ -546,12 +552,15 @@
         if (f.label === "Sum" && raw.band) add("Band", `${raw.band.name.replace(/^band_/, "").replace(/_/g, " ")} ${money(raw.band.min)}–${money(raw.band.max)}`);
       }
       sec.append(dl);
-      if (e.why && e.why.length) {
-        sec.append(make("h4", { text: "Why" }));
+      const list = (heading, lines) => {
+        if (!lines.length) return;
+        sec.append(make("h4", { text: heading }));
         const ul = make("ul");
-        for (const w of e.why) ul.append(make("li", { text: w }));
+        for (const line of lines) ul.append(make("li", { text: line }));
         sec.append(ul);
-      }
+      };
+      list("Why", e.why || []);
+      list("What would change this", [...(e.distance || []), ...(e.moves || []).map((m) => m.text)]);
       out.append(sec);
     }
     out.append(make("h3", { text: "What the landlord must do" }));
