@@ -139,7 +139,7 @@ def test_offer_advice_for_202210730_rent_arrears_is_above_the_offer_and_says_why
     assert [b["rule"] for b in adv["because"]] == ["hos-remedies-guidance/C-maladministration"]
     unmet = {n["condition"] for n in adv["reasonable_redress_also_needs"] if not n["met"]}
     assert unmet == {"acknowledged = fully (now partly) or (acknowledged = partly (now partly) and "
-                     "offer_over_band_top > 0 (now -250))", "learning_shown ≠ no (now no)"}
+                     "offer_over_band_top > 0 (now -250) and failure_kinds ≥ 1 (now 3))", "learning_shown ≠ no (now no)"}
     assert adv["rules"] == ["hos-remedies-guidance/R-reasonable-redress"]
 
 
