@@ -594,10 +594,12 @@
     const fmt = new URL(url, location.href).searchParams.get("format");
     const name = url.startsWith("facts") ? `${ref}.yaml` : `${ref}-report.${{ html: "html", markdown: "md", text: "txt", json: "json" }[fmt]}`;
     const type = { html: "text/html", markdown: "text/markdown", text: "text/plain", json: "application/json" }[fmt] || "application/yaml";
-    const a = make("a", { href: URL.createObjectURL(new Blob([r.text], { type })), download: name });
+    const href = URL.createObjectURL(new Blob([r.text], { type }));
+    const a = make("a", { href, download: name });
     document.body.append(a);
     a.click();
     a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60000); // the browser has the file by then
     status.textContent = `Downloaded ${name}.`;
   }
 
