@@ -32,10 +32,6 @@ def label(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _control(scope: Locator, name: str) -> Locator:
-    return scope.get_by_label(name, exact=True)
-
-
 def _set(scope: Locator, key: str, value: Any) -> None:
     """One field, through the control the page shows for it."""
     name = label(key)
@@ -46,7 +42,7 @@ def _set(scope: Locator, key: str, value: Any) -> None:
     elif value == "never":
         scope.get_by_label(f"{name}: never", exact=True).check()
     else:
-        control = _control(scope, name)
+        control = scope.get_by_label(name, exact=True)
         tag = control.evaluate("e => e.tagName + ':' + e.type")
         if tag == "INPUT:checkbox":
             control.set_checked(bool(value))
@@ -78,7 +74,7 @@ def _set_list(scope: Locator, key: str, values: list) -> None:
             _fill(item, value)
         else:
             box.get_by_role("button", name=re.compile(rf"^Add an? \w+ \({re.escape(name)}\)$")).click()
-            _control(box, f"{name} {n}").fill(value.isoformat() if isinstance(value, date) else str(value))
+            box.get_by_label(f"{name} {n}", exact=True).fill(value.isoformat() if isinstance(value, date) else str(value))
 
 
 def _fill(scope: Locator, data: dict) -> None:
