@@ -15,7 +15,7 @@ the user), on rules that are otherwise valid. Measured with ``scripts/durable_li
 
 The engine splits each stage into as many durable rulesets as these bounds need
 (``partition``), so any number of rules works; the loader refuses a single rule that no
-durable ruleset could hold (``check``), naming the file and the rule.
+durable ruleset could hold (``Budget().problem``), naming the file and the rule.
 """
 
 from __future__ import annotations
@@ -23,13 +23,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
 from . import conditions
-from .errors import InputError
-
-if TYPE_CHECKING:
-    from .rulesets import Ruleset
 
 MAX_BRANCHES = 450
 MAX_SAME_BRANCH = 256
@@ -152,55 +146,3 @@ def partition(conds: list[dict]) -> list[list[int]]:
     if current:
         groups.append(current)
     return groups
-
-
-def check(loaded: list["Ruleset"]) -> None:
-    """Refuse a rule no durable ruleset could hold, and rules that override each other round a circle."""
-    for r in loaded:
-        for i, rule in enumerate(r.spec.rules):
-            problem = Budget().problem(rule.when)
-            if problem:
-                raise InputError(f"rule '{rule.id}' has {problem}: durable_rules 2.0.28 cannot evaluate it; "
-                                 f"split it into several rules", file=r.path, line=r.doc.line_of(("rules", i)),
-                                 field=f"rules.{i}.when")
-    check_override_cycles(loaded)
-
-
-def check_override_cycles(loaded: list["Ruleset"]) -> None:
-    """Rules that override each other (directly or round a circle) cannot both give way: a load error."""
-    where: dict[str, tuple["Ruleset", int]] = {}
-    edges: dict[str, list[str]] = {}
-    for r in loaded:
-        for i, rule in enumerate(r.spec.rules):
-            key = f"{r.id}/{rule.id}"
-            where[key] = (r, i)
-            edges[key] = [t if "/" in t else f"{r.id}/{t}" for t in rule.overrides]
-    done: set[str] = set()
-    for start in edges:
-        path: list[str] = []
-        on_path: set[str] = set()
-        stack = [(start, iter(edges[start]))]
-        if start in done:
-            continue
-        path.append(start)
-        on_path.add(start)
-        while stack:
-            node, targets = stack[-1]
-            target = next(targets, None)
-            if target is None:
-                stack.pop()
-                path.pop()
-                on_path.discard(node)
-                done.add(node)
-                continue
-            if target in on_path:
-                circle = path[path.index(target):] + [target]
-                r, i = where[circle[0]]
-                raise InputError(f"rules override each other in a circle: "
-                           f"{' overrides '.join(circle)}; one of them must not override the other",
-                                 file=r.path, line=r.doc.line_of(("rules", i, "overrides")),
-                                 field=f"rules.{i}.overrides")
-            if target in edges and target not in done:
-                stack.append((target, iter(edges[target])))
-                path.append(target)
-                on_path.add(target)

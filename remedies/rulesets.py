@@ -216,7 +216,7 @@ def _load(paths: list[Path], strict: bool) -> Library:
         if strict and problems:
             raise problems[0]
         _check(r, catalogue, types, loaded, vocab)
-    engine_limits.check(loaded)
+    _check_engine_limits(loaded)
     return Library(loaded, vocab)
 
 
@@ -317,3 +317,55 @@ def with_shipped(added: list[Path]) -> list[Path]:
             given.remove(same)
         out.append(same[1] if same else p)
     return out + [p for _, p in given]  # two given files with one id stay two: the loader refuses them
+
+
+def _check_engine_limits(loaded: list[Ruleset]) -> None:
+    """Refuse a rule no durable ruleset could hold, and rules that override each other round a circle."""
+    for r in loaded:
+        for i, rule in enumerate(r.spec.rules):
+            problem = engine_limits.Budget().problem(rule.when)
+            if problem:
+                raise InputError(f"rule '{rule.id}' has {problem}: durable_rules 2.0.28 cannot evaluate it; "
+                                 f"split it into several rules", file=r.path, line=r.doc.line_of(("rules", i)),
+                                 field=f"rules.{i}.when")
+    _check_override_cycles(loaded)
+
+
+def _check_override_cycles(loaded: list[Ruleset]) -> None:
+    """Rules that override each other (directly or round a circle) cannot both give way: a load error."""
+    where: dict[str, tuple[Ruleset, int]] = {}
+    edges: dict[str, list[str]] = {}
+    for r in loaded:
+        for i, rule in enumerate(r.spec.rules):
+            key = f"{r.id}/{rule.id}"
+            where[key] = (r, i)
+            edges[key] = [t if "/" in t else f"{r.id}/{t}" for t in rule.overrides]
+    done: set[str] = set()
+    for start in edges:
+        path: list[str] = []
+        on_path: set[str] = set()
+        stack = [(start, iter(edges[start]))]
+        if start in done:
+            continue
+        path.append(start)
+        on_path.add(start)
+        while stack:
+            node, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                path.pop()
+                on_path.discard(node)
+                done.add(node)
+                continue
+            if target in on_path:
+                circle = path[path.index(target):] + [target]
+                r, i = where[circle[0]]
+                raise InputError(f"rules override each other in a circle: "
+                                 f"{' overrides '.join(circle)}; one of them must not override the other",
+                                 file=r.path, line=r.doc.line_of(("rules", i, "overrides")),
+                                 field=f"rules.{i}.overrides")
+            if target in edges and target not in done:
+                stack.append((target, iter(edges[target])))
+                path.append(target)
+                on_path.add(target)
