@@ -38,6 +38,29 @@ def library() -> rulesets.Library:
     return rulesets.load()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run (installed when missing), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from chromium import LAUNCH_ARGS, ensure_chromium
+
+    path = ensure_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """Where the browser tests leave their screenshots: REMEDIES_SCREENSHOTS, else a temporary directory."""
+    d = Path(os.environ["REMEDIES_SCREENSHOTS"]) if os.environ.get("REMEDIES_SCREENSHOTS") else \
+        tmp_path_factory.mktemp("screenshots")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
 def assess_path(path: Path, library: rulesets.Library, as_of=None, matcher: str = "durable") -> dict:
     case = facts.load(path, library.vocabulary)
     return assessment.build(engine.assess(case, library, as_of, matcher=matcher))

@@ -3,16 +3,14 @@ and checked by axe-core. Screenshots go to REMEDIES_SCREENSHOTS (default: pytest
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from remedies.cli import main
 
-from chromium import LAUNCH_ARGS, ensure_chromium
 from conftest import ROOT, assess_path
 
 SEED = ROOT / "examples/202425093-clarion.yaml"
@@ -31,23 +29,6 @@ def _write_html(out: Path, *facts_files: Path) -> Path:
 def pages(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("html")
     return {"one": _write_html(d / "one.html", SEED), "two": _write_html(d / "two.html", SEED, OTHER)}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = ensure_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(path), args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    d = Path(os.environ["REMEDIES_SCREENSHOTS"]) if os.environ.get("REMEDIES_SCREENSHOTS") else \
-        tmp_path_factory.mktemp("screenshots")
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 def _open(browser, url: Path, width: int) -> Page:

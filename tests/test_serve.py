@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -16,14 +15,9 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from server import running
 
 SEEDS = sorted((ROOT / "examples").glob("*.yaml"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -33,25 +27,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "remedies", "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the server did not start: {proc.stdout.read().decode()}")
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
-    log = proc.communicate(timeout=30)[0].decode()
-    assert "Traceback" not in log, log
+    with running() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +62,8 @@ def test_200_concurrent_requests_give_the_cli_results(server, cli_json):
         async with httpx.AsyncClient(timeout=300, limits=limits) as client:
             return await asyncio.gather(*(client.post(f"{server}/assess", content=p.read_bytes()) for p in bodies))
 
-    responses = asyncio.run(go())
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the session's browser runs one on this thread
+        responses = pool.submit(asyncio.run, go()).result()
     assert [r.status_code for r in responses] == [200] * 200
     assert all(r.text == cli_json[p.name] for r, p in zip(responses, bodies))
 
@@ -147,3 +125,72 @@ def test_trace_levels_match_the_cli(server):
         assert httpx.post(f"{server}/assess?trace={level}", content=seed.read_bytes()).text == want
     r = httpx.post(f"{server}/assess?trace=everything", content=seed.read_bytes())
     assert r.status_code == 422 and "fired, full, none" in r.json()["error"]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_facts_as_json_come_back_as_a_facts_file_that_assesses_the_same(server, cli_json, seed: Path, tmp_path):
+    as_json = json.dumps(yaml.safe_load(seed.read_text()), default=str)
+    r = httpx.post(f"{server}/facts.yaml", content=as_json)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/yaml")
+    path = tmp_path / "entered.yaml"
+    path.write_text(r.text)
+    assert r.text.startswith("# Facts of complaint") and "decided_on: 20" in r.text  # dates as YAML dates
+    assert cli("assess", str(path), "--format", "json", "--no-what-if").stdout == cli_json[seed.name]
+    opened = httpx.post(f"{server}/facts.json", content=seed.read_bytes())  # what the page fills its form from
+    assert opened.status_code == 200 and opened.json()["case"]["reference"] == seed.stem.split("-")[0]
+    assert httpx.post(f"{server}/assess", content=opened.text).text == cli_json[seed.name]
+
+
+def test_facts_yaml_keeps_a_decimal_rent_and_a_line_break_in_the_reference(server, tmp_path):
+    facts = {"case": {"reference": "A\nb: c", "landlord": "clarion", "decided_on": "2025-01-06"},
+             "elements": [{"id": "a", "topic": "repairs", "impacts": ["distress"],
+                           "failures": [{"kind": "repair_delay", "days": 120}],
+                           "loss_of_amenity": {"weekly_rent": 123.45, "weeks": 10, "percent": 20}}]}
+    r = httpx.post(f"{server}/facts.yaml", content=json.dumps(facts))
+    assert r.status_code == 200 and "weekly_rent: 123.45\n" in r.text
+    path = tmp_path / "entered.yaml"
+    path.write_text(r.text)
+    want = httpx.post(f"{server}/assess", content=json.dumps(facts)).text
+    assert "123.45" in want
+    assert cli("assess", str(path), "--format", "json", "--no-what-if").stdout == want
+
+
+@pytest.mark.parametrize("endpoint", ["facts.yaml", "facts.json"])
+def test_facts_conversions_refuse_invalid_facts_with_every_problem(server, endpoint):
+    bad = {"case": {"reference": "1", "landlord": "clarion"}, "elements": [{"topic": "repairz"}]}
+    r = httpx.post(f"{server}/{endpoint}", content=json.dumps(bad))
+    assert r.status_code == 422
+    assert "[elements.0.id] required field is missing" in r.json()["error"]
+    assert "did you mean 'repairs'" in r.json()["error"]
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "text"])
+def test_report_download_is_the_cli_report(server, fmt):
+    seed = SEEDS[-1]
+    r = httpx.post(f"{server}/report?format={fmt}", content=seed.read_bytes(), timeout=120)
+    assert r.status_code == 200
+    assert r.text == cli("assess", str(seed), "--format", fmt).stdout
+    assert "What would change this" in r.text or "what would change this" in r.text.lower()
+
+
+def test_report_refuses_an_unknown_format(server):
+    r = httpx.post(f"{server}/report?format=pdf", content=SEEDS[0].read_bytes())
+    assert r.status_code == 422 and "html" in r.json()["error"]
+
+
+def test_the_page_and_its_files_are_served(server):
+    page = httpx.get(f"{server}/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for asset in ("static/facts-form.js", "static/page.css"):
+        assert f'"{asset}"' in page.text
+        r = httpx.get(f"{server}/{asset}")
+        assert r.status_code == 200 and len(r.text) > 1000
+
+
+def test_what_if_is_the_cli_default_json(server):
+    seed = SEEDS[-1]
+    want = cli("assess", str(seed), "--format", "json").stdout
+    assert json.loads(want)["elements"][0]["what_would_change"]["up"]
+    assert httpx.post(f"{server}/assess?what_if=true", content=seed.read_bytes(), timeout=120).text == want
+    r = httpx.post(f"{server}/assess?what_if=yes", content=seed.read_bytes())
+    assert r.status_code == 422 and "true or false" in r.json()["error"]

@@ -17,9 +17,19 @@ def _words(known: dict[str, str]) -> dict[str, Any]:
     return {"oneOf": [{"const": word, "description": text} for word, text in sorted(known.items())]}
 
 
+def _ordered(model: dict[str, Any]) -> None:
+    """Number each property in the order a facts file gives them (the JSON is printed with sorted keys);
+    ``propertyOrder`` is the keyword form builders read, e.g. the page of `remedies serve`."""
+    for n, prop in enumerate(model.get("properties", {}).values(), 1):
+        prop["propertyOrder"] = n
+
+
 def facts_schema(library: Library) -> dict[str, Any]:
-    """Case.model_json_schema() with each word field replaced by the words it may take, each described."""
+    """Case.model_json_schema() with each word field replaced by the words it may take, each described,
+    and each property numbered in the model's order."""
     schema = Case.model_json_schema(by_alias=True)
+    for model in [schema, *schema["$defs"].values()]:
+        _ordered(model)
     words = descriptions(library)
     for path, key in WORD_FIELDS:
         is_list = path[-1] == "*"

@@ -10,13 +10,14 @@ from starlette.routing import BaseRoute
 
 from ..rulesets import Library
 from .engine_thread import EngineThread
+from . import page
 from .routes import ROUTES
 
 
 def create_app(library: Library, extra_routes: list[BaseRoute] | None = None) -> Starlette:
     """The service over ``library`` (loaded and validated once, by the caller, before the first request).
 
-    ``extra_routes`` (e.g. a page mounted at ``/``) are served beside the JSON endpoints.
+    The fact-entry page is at ``/``; ``extra_routes`` are served beside it and the JSON endpoints.
     """
     engine = EngineThread()
 
@@ -25,7 +26,7 @@ def create_app(library: Library, extra_routes: list[BaseRoute] | None = None) ->
         yield
         engine.close()
 
-    app = Starlette(routes=[*ROUTES, *(extra_routes or [])], lifespan=lifespan)
+    app = Starlette(routes=[*ROUTES, *page.ROUTES, *(extra_routes or [])], lifespan=lifespan)
     app.state.library = library
     app.state.engine = engine
     return app

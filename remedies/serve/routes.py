@@ -1,4 +1,5 @@
-"""The service's endpoints: POST /assess, POST /check, GET /rulesets, GET /schema/{what}, GET /health.
+"""The service's endpoints: POST /assess, POST /report, POST /facts.yaml, POST /facts.json, POST /check,
+GET /rulesets, GET /schema/{what}, GET /health.
 
 Bad input is 400 (a body that does not parse) or 422 (one that parses but is not valid
 facts or a valid draft), with the CLI's one-line message as ``{"error": ...}``; anything
@@ -15,12 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import __version__
+from .. import __version__, report
 from ..assessment import TRACE_LEVELS
 from ..errors import RemediesError
 from ..yamlio import MAX_BYTES
 from . import work
 
+REPORT_TYPES = {"html": "text/html", "markdown": "text/markdown",
+                "text": "text/plain", "json": "application/json"}
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -85,8 +88,36 @@ async def assess(request: Request) -> Response:
     trace = request.query_params.get("trace", "fired")
     if trace not in TRACE_LEVELS:
         raise RemediesError(f"trace: '{trace}' is not one of {', '.join(TRACE_LEVELS)}")
+    what_if = request.query_params.get("what_if", "false")
+    if what_if not in ("true", "false"):
+        raise RemediesError(f"what_if: '{what_if}' is not true or false")
     doc = work.parse(await _body(request))
-    return _json(await state.engine.run(work.assess, doc, state.library, as_of, trace))
+    return _json(await state.engine.run(work.assess, doc, state.library, as_of, trace, what_if == "true"))
+
+
+async def report_download(request: Request) -> Response:
+    """The report in a format of `remedies assess --format`, what would change this included."""
+    state: Any = request.app.state
+    fmt = request.query_params.get("format", "html")
+    if fmt not in report.FORMATS:
+        raise RemediesError(f"format: '{fmt}' is not one of {', '.join(report.FORMATS)}")
+    doc = work.parse(await _body(request))
+    text = await state.engine.run(work.report_text, doc, state.library, _as_of(request), fmt)
+    return Response(text, media_type=REPORT_TYPES[fmt])
+
+
+async def facts_yaml(request: Request) -> Response:
+    """Facts (JSON or YAML) as a facts file for `remedies assess`: 422 with every problem if they are not valid."""
+    state: Any = request.app.state
+    doc = work.parse(await _body(request))
+    return Response(await state.engine.run(work.facts_yaml, doc, state.library), media_type="application/yaml")
+
+
+async def facts_json(request: Request) -> Response:
+    """A facts file (YAML or JSON) as checked JSON, for the page to open: 422 with every problem if it is not valid."""
+    state: Any = request.app.state
+    doc = work.parse(await _body(request))
+    return _json(await state.engine.run(work.facts_json, doc, state.library))
 
 
 async def check_draft(request: Request) -> Response:
@@ -111,6 +142,9 @@ async def health(request: Request) -> Response:
 
 ROUTES = [
     Route("/assess", guarded(assess), methods=["POST"]),
+    Route("/report", guarded(report_download), methods=["POST"]),
+    Route("/facts.yaml", guarded(facts_yaml), methods=["POST"]),
+    Route("/facts.json", guarded(facts_json), methods=["POST"]),
     Route("/check", guarded(check_draft), methods=["POST"]),
     Route("/rulesets", guarded(rulesets), methods=["GET"]),
     Route("/schema/{what}", guarded(schema), methods=["GET"]),
