@@ -308,8 +308,9 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @rulesets_option
 def serve(host: str, port: int, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
-    """Serve the engine over HTTP as JSON: POST /assess, POST /check, GET /rulesets,
-    GET /schema/{facts|draft|ruleset}, GET /health. Rulesets are loaded once, at start."""
+    """Serve the engine over HTTP: at / a page where a caseworker builds a case's facts step by step
+    and sees the proposal as they go; as JSON, POST /assess, POST /check, POST /report, POST /facts.yaml,
+    GET /rulesets, GET /schema/{facts|draft|ruleset}, GET /health. Rulesets are loaded once, at start."""
     import uvicorn
 
     from .serve.app import create_app

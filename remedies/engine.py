@@ -551,7 +551,8 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     not fire where ``keep_quiet`` is off: a summary or `--trace none` has no use for them)."""
     decided = as_of or case.case.decided_on
     if decided is None:
-        raise EngineError("the case has no case.decided_on; give --as-of DATE")
+        raise EngineError("the case has no decided_on date: give case.decided_on (or, on the command line, "
+                          "--as-of DATE; over HTTP, ?as_of=DATE)")
     for i, complaint in enumerate(case.complaints):  # as decided_on is checked when the facts load
         start = complaint.known_start()
         if start and start > decided:
