@@ -144,20 +144,15 @@ def _element_changes(base: dict, i: int, library: Library, read: set[str],
         also = f" (or {', '.join(map(_label, alike))}: the rules weigh them alike)" if alike else ""
         out.append(_with(base, f"with a further failure: {_label(kind)}{also}",
                          lambda d, kind=kind: at(d).setdefault("failures", []).append({"kind": kind}), eid, True))
-    impacts = el.get("impacts", [])
-    for word in impacts:
-        out.append(_with(base, f"without the impact '{_label(word)}'",
-                         lambda d, word=word: at(d)["impacts"].remove(word), eid))
-    for word in _words(library.vocabulary.impacts, impacts, "impact", "impacts", read):
-        out.append(_with(base, f"with the impact '{_label(word)}'",
-                         lambda d, word=word: at(d).setdefault("impacts", []).append(word), eid, True))
-    mitigations = el.get("mitigations", [])
-    for word in mitigations:
-        out.append(_with(base, f"without the mitigation '{_label(word)}'",
-                         lambda d, word=word: at(d)["mitigations"].remove(word), eid))
-    for word in _words(library.vocabulary.mitigations, mitigations, "mitigation", "mitigations", read):
-        out.append(_with(base, f"with the mitigation '{_label(word)}'",
-                         lambda d, word=word: at(d).setdefault("mitigations", []).append(word), eid, True))
+    for noun, key, words in (("impact", "impacts", library.vocabulary.impacts),
+                             ("mitigation", "mitigations", library.vocabulary.mitigations)):
+        given = el.get(key, [])
+        for word in given:
+            out.append(_with(base, f"without the {noun} '{_label(word)}'",
+                             lambda d, word=word, key=key: at(d)[key].remove(word), eid))
+        for word in _words(words, given, noun, key, read):
+            out.append(_with(base, f"with the {noun} '{_label(word)}'",
+                             lambda d, word=word, key=key: at(d).setdefault(key, []).append(word), eid, True))
     redress = el.get("redress", {})
     for field, doing in (("acknowledged", "acknowledging its failings"), ("put_right", "putting things right")):
         now = redress.get(field, Redress.model_fields[field].default)
