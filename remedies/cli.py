@@ -15,9 +15,11 @@ from typing import Callable
 
 import click
 
-from . import __version__, check, checkreport, draft, guide, report, rulesets, safeout
+from . import __version__, guide, report, rulesets, safeout
 from .batch import progress
 from .batch.summary import SUMMARIES
+from .check import draft, review
+from .check import render as check_render
 from .assessment import TRACE_LEVELS
 from .errors import RemediesError
 from .yamlio import os_problem
@@ -176,14 +178,14 @@ def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, 
 
 @cli.command(name="check")
 @click.argument("draft_file", type=click.Path(path_type=Path, readable=False))
-@click.option("--format", "fmt", type=click.Choice(checkreport.FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(check_render.FORMATS), default="text", show_default=True)
 @rulesets_option
 def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Check a draft determination in DRAFT_FILE: bands, totals, deductions, orders, paragraphs, and
     its findings against what the facts support. Exit 1 if any check finds an error."""
     library = _library(ruleset_dirs, only_rulesets)
-    result = check.run(draft.load(draft_file, library.vocabulary), library)
-    _write(checkreport.render(result, fmt), None, False, fmt)
+    result = review.run(draft.load(draft_file, library.vocabulary), library)
+    _write(check_render.render(result, fmt), None, False, fmt)
     if result["errors"]:
         raise click.exceptions.Exit(1)
 
@@ -290,13 +292,14 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
     a facts file that reproduces it, and the `remedies assess` command to run it.
     Exit 0 if every property holds, 1 on a violation, 2 on bad input.
     """
-    from . import verify, verifyreport  # hypothesis is imported only here: it costs a quarter second
+    from .verify import properties  # hypothesis is imported only here: it costs a quarter second
+    from .verify import render as verify_render
 
-    paths, landlords = verify.selection(list(ruleset_files))
+    paths, landlords = properties.selection(list(ruleset_files))
     library = rulesets.load(paths, strict=False)
-    with progress.bar(len(verify.STATIC) + len(verify.DYNAMIC), "verifying") as advance:
-        results = verify.run(library, examples, seed, landlords, advance)
-    text, ok = verifyreport.render(results, out_dir, seed, examples, len(library.rulesets), paths, landlords)
+    with progress.bar(len(properties.STATIC) + len(properties.DYNAMIC), "verifying") as advance:
+        results = properties.run(library, examples, seed, landlords, advance)
+    text, ok = verify_render.render(results, out_dir, seed, examples, len(library.rulesets), paths, landlords)
     click.echo(text, nl=False)
     if not ok:
         raise click.exceptions.Exit(1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .draft import ACTION_KINDS, FINDINGS
+from .ruleset_schema import ACTION_KINDS, FINDINGS
 from .facts import Case, Complaint, Element, Vocabulary
 from .workdays import describe, working_days_between
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
@@ -22,6 +22,15 @@ EVIDENCE_NOTE = {
     "unverified": "UNVERIFIED recollection: not read in any source; check before relying on it",
 }
 LEVELS = ("no_maladministration", "service_failure", "maladministration", "severe_maladministration")
+# What a determination can find for an element (the levels, and the two findings after redress or
+# jurisdiction), and the kinds of action it can order: the words every draft and check rule uses.
+Finding = Literal["no_maladministration", "service_failure", "maladministration", "severe_maladministration",
+                  "reasonable_redress", "outside_jurisdiction"]
+FINDINGS: tuple[str, ...] = get_args(Finding)
+ActionKind = Literal["interim_measures", "record_keeping_review", "kim_self_assessment", "case_review",
+                     "complaint_handling_review", "training", "action_plan", "inspection", "schedule_of_works",
+                     "works", "rehousing_plan", "vulnerability_records", "other"]
+ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
 
 
 class _Model(BaseModel):

@@ -10,7 +10,8 @@ from typing import Callable
 import pytest
 import yaml
 
-from remedies import check, draft
+from remedies.check import draft
+from remedies.check import review as check
 from remedies.cli import main
 
 from conftest import ROOT

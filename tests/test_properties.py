@@ -12,7 +12,9 @@ from pathlib import Path
 import yaml
 from hypothesis import given
 
-from remedies import facts, generate, rulesets, verify
+from remedies import facts, rulesets
+from remedies.verify import generate
+from remedies.verify import properties as verify
 
 LIBRARY = rulesets.load()
 ASSESS = verify.Assessor(LIBRARY)

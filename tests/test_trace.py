@@ -9,7 +9,8 @@ import pytest
 import yaml
 from hypothesis import given
 
-from remedies import assessment, engine, facts, generate, report, rulesets, whynot
+from remedies import assessment, engine, facts, report, rulesets, whynot
+from remedies.verify import generate
 from remedies.cli import main
 
 from conftest import ROOT

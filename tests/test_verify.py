@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from hypothesis import find
 
-from remedies import engine, facts, generate, rulesets, verify, verifyreport
+from remedies import engine, facts, rulesets
+from remedies.verify import generate
+from remedies.verify import properties as verify
+from remedies.verify import render as verifyreport
 from remedies.cli import main
 
 EXAMPLES = "20"

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt
 
-from ..draft import Finding
+from ..ruleset_schema import Finding
 from ..errors import InputError
 from ..yamlio import load_file, parse_model
 

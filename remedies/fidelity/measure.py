@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from .. import assessment, check, draft, engine, facts
-from ..draft import FINDINGS
+from .. import assessment, engine, facts
+from ..check import draft, review
+from ..ruleset_schema import FINDINGS
 from ..errors import RemediesError
 from ..rulesets import Library
 from .corpus import FACTS, OUTCOME, CaseDir, Outcome, load_outcome
@@ -75,7 +76,7 @@ def _check_draft(case: CaseDir, library: Library) -> dict | None:
     if path is None:
         return None
     try:
-        result = check.run(draft.load(path, library.vocabulary), library)
+        result = review.run(draft.load(path, library.vocabulary), library)
     except RemediesError as exc:
         return {"file": str(path), "bad_input": str(exc) if exc.file else f"{path}: {exc}"}
     errors = sorted({p["rule"] for p in result["problems"] if p["severity"] == "error"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from ..draft import FINDINGS
+from ..ruleset_schema import FINDINGS
 from .measure import NO_PROPOSAL
 
 FORMATS = ("text", "json")

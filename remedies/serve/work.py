@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import yaml
 
-from .. import assessment, check, checkreport, draft, engine, guide, report, rulesets, whatif
+from .. import assessment, engine, guide, report, rulesets, whatif
+from ..check import draft, review
+from ..check import render as check_render
 from ..errors import InputError
 from ..yamlio import Document, load_text
 
@@ -74,8 +76,8 @@ def facts_json(doc: Document, library: rulesets.Library) -> str:
 
 def check_draft(doc: Document, library: rulesets.Library) -> str:
     """The check JSON of `remedies check --format json`; facts must be inline."""
-    result = check.run(draft.from_document(doc, library.vocabulary, None), library)
-    return checkreport.render(result, "json")
+    result = review.run(draft.from_document(doc, library.vocabulary, None), library)
+    return check_render.render(result, "json")
 
 
 def listing(library: rulesets.Library, as_of: date | None) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
-from .verify import PROPERTIES, Result, Violation
+from ..errors import InputError
+from .properties import PROPERTIES, Result, Violation
 
 _WIDTH = max(map(len, PROPERTIES))
 

@@ -4,7 +4,7 @@ The draft states what the determination will say — per element the finding, th
 paragraph cited, the sums and what they are for, the landlord's offers — and the orders,
 recommendations and total. It may carry the facts of the case (inline, or a path relative
 to the draft file), so that the findings and sums can be compared with the proposal of
-`remedies assess`. Validation is strict (``extra="forbid"``, whole pounds) and every error
+`remedies assess`. Validation is strict (``extra="forbid"``, exact money) and every error
 names the file, line and field.
 """
 
@@ -13,29 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from .errors import InputError
-from .facts import Case, Offer, Slug, Vocabulary, check_vocabulary
-from .money import Money
-from .facts import load as load_facts
-from .plausible import Day
-from .yamlio import Document, load_file, parse_model
+from ..errors import InputError
+from ..facts import Case, Offer, Slug, Vocabulary, check_vocabulary
+from ..facts import load as load_facts
+from ..money import Money
+from ..plausible import Day
+from ..ruleset_schema import ActionKind, Finding
+from ..yamlio import Document, load_file, parse_model
 
-Finding = Literal["no_maladministration", "service_failure", "maladministration", "severe_maladministration",
-                  "reasonable_redress", "outside_jurisdiction"]
-FINDINGS: tuple[str, ...] = get_args(Finding)
 # What a sum is for. The judged heads sit in the band for the finding; a calculated sum or an
 # out-of-pocket cost is worked out from the facts and sits outside any band.
 SumFor = Literal["distress_and_inconvenience", "distress", "inconvenience", "time_and_trouble", "failings",
                  "calculated_sum", "out_of_pocket"]
 CALCULATED_HEADS = ("calculated_sum", "out_of_pocket")
-ActionKind = Literal["interim_measures", "record_keeping_review", "kim_self_assessment", "case_review",
-                     "complaint_handling_review", "training", "action_plan", "inspection", "schedule_of_works",
-                     "works", "rehousing_plan", "vulnerability_records", "other"]
-ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
 Weeks = Annotated[StrictInt, Field(ge=1, le=104)]
 Days = Annotated[StrictInt, Field(ge=1, le=730)]
 DEADLINES = ("due_weeks", "due_days", "due")

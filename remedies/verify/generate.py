@@ -17,9 +17,9 @@ from typing import Any, Callable, get_args
 
 from hypothesis import strategies as st
 
-from . import conditions
-from .facts import Complaint, Jurisdiction, Offer, Redress
-from .rulesets import Library
+from .. import conditions
+from ..facts import Complaint, Jurisdiction, Offer, Redress
+from ..rulesets import Library
 
 NO_POLICY = "no-policy-landlord"  # a landlord with no policy ruleset: only the Ombudsman's instruments apply
 HORIZON = timedelta(days=730)  # how far past the last dated change an open-ended instrument is exercised

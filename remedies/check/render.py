@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import money
+from .. import money
 
 FORMATS = ("text", "markdown", "json")
 NOTICE = "A second pair of eyes on a draft, not a decision: every problem names its rule and source."

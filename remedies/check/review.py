@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from . import __version__, assessment, engine
-from .draft import ACTION_KINDS, CALCULATED_HEADS, Draft, DraftElement
-from .effects import REGISTRY, CheckState, Firing, effect_of
-from .errors import EngineError
-from .observations import DRAFT_ELEMENT_FACTS, DRAFT_FACTS, first_complaint_date
-from .rulesets import Library, Ruleset
+from .. import __version__, assessment, engine
+from ..ruleset_schema import ACTION_KINDS
+from .draft import CALCULATED_HEADS, Draft, DraftElement
+from ..effects import REGISTRY, CheckState, Firing, effect_of
+from ..errors import EngineError
+from ..observations import DRAFT_ELEMENT_FACTS, DRAFT_FACTS, first_complaint_date
+from ..rulesets import Library, Ruleset
 
 CHECK_VERSION = 1
 # The Scheme ruleset's parameters that say which paragraph decides what (see scheme-jurisdiction.yaml)

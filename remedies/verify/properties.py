@@ -24,11 +24,12 @@ from hypothesis import HealthCheck, Phase, Verbosity, configuration, find, setti
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from . import assessment, engine, generate, report, rulesets
-from .errors import RemediesError
-from .facts import Case
-from .rulesets import LEVELS, Library, Resolved, Ruleset, inverted_bands, overlapping_values
-from .yamlio import load_file
+from .. import assessment, engine, report, rulesets
+from . import generate
+from ..errors import RemediesError
+from ..facts import Case
+from ..rulesets import LEVELS, Library, Resolved, Ruleset, inverted_bands, overlapping_values
+from ..yamlio import load_file
 
 PROPERTIES = {
     "bands": "bands ordered by severity have non-decreasing bounds, min ≤ max, no overlap, and no gap "
