@@ -203,7 +203,11 @@ def _check_characters(text: str, name: str) -> None:
 
 
 def _count_events(text: str, name: str) -> None:
-    """Refuse a file of too many values before building them (a 2 MB flow list holds a million)."""
+    """Refuse a file of too many values before building them (a 2 MB flow list holds a million). A text
+    of fewer than MAX_EVENTS // 2 characters cannot hold that many (each value takes a character and
+    its separator), so only a longer one is parsed twice."""
+    if len(text) < MAX_EVENTS // 2:
+        return
     counter = _Loader(text)
     try:
         for _ in range(MAX_EVENTS + 1):

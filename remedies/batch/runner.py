@@ -67,7 +67,7 @@ def assess_one(source: Source) -> Outcome:
         doc = load_file(source.path)
         if source.found and not looks_like_facts(doc.data):
             return Outcome(source, "skipped")
-        case = guide.load_case(source.path, _LIBRARY, warn=lambda w: print(f"remedies: warning: {w}", file=sys.stderr))
+        case = guide.load_case(doc, _LIBRARY, warn=lambda w: print(f"remedies: warning: {w}", file=sys.stderr))
         try:
             trace = "none" if job.summary else job.trace
             run = engine.assess(case, _LIBRARY, job.as_of, keep_quiet=trace != "none")

@@ -152,11 +152,13 @@ def _landlord(doc: Document, library: Library) -> list[str]:
 
 def diagnose(path: str | Path, library: Library) -> tuple[list[InputError], list[str]]:
     """(errors, warnings) for one facts file: all of them, not the first."""
-    return diagnose_document(load_file(path), library)
+    _, errors, warnings = _diagnosed(load_file(path), library)
+    return errors, warnings
 
 
-def diagnose_document(doc: Document, library: Library) -> tuple[list[InputError], list[str]]:
-    """(errors, warnings) for parsed facts (a file, or a request body)."""
+def _diagnosed(doc: Document, library: Library) -> tuple[facts.Case | None, list[InputError], list[str]]:
+    """(the case if it is sound, errors, warnings) for parsed facts (a file, or a request body): the facts
+    are validated once, and every problem is found, not the first."""
     if not isinstance(doc.data, dict):
         raise InputError("a facts file must be a mapping with 'case' and 'elements'", file=doc.path, line=1)
     errors: list[InputError] = []
@@ -172,23 +174,20 @@ def diagnose_document(doc: Document, library: Library) -> tuple[list[InputError]
         except InputError as exc:
             errors.append(exc)
     errors.sort(key=lambda e: e.line or 0)
-    return errors, _landlord(doc, library)
+    return (None if errors else case), errors, _landlord(doc, library)
 
 
-def load_case(path: str | Path, library: Library, warn: Callable[[str], None]) -> facts.Case:
-    """Load a facts file, reporting every problem at once; warnings go to ``warn``."""
-    errors, warnings = diagnose(path, library)
+def load_case(doc: Document, library: Library, warn: Callable[[str], None]) -> facts.Case:
+    """Parsed facts as a Case, every problem reported at once; warnings go to ``warn``."""
+    case, errors, warnings = _diagnosed(doc, library)
     for w in warnings:
         warn(w)
-    if errors:
+    if case is None:
         raise errors[0] if len(errors) == 1 else FactsErrors(errors)
-    return facts.load(path, library.vocabulary)
+    return case
 
 
 def case_from_document(doc: Document, library: Library) -> facts.Case:
     """Parsed facts (e.g. a request body) as a Case, every problem reported at once; warnings are dropped
     (the assessment's notes say that no landlord policy applied)."""
-    errors, _ = diagnose_document(doc, library)
-    if errors:
-        raise errors[0] if len(errors) == 1 else FactsErrors(errors)
-    return facts.from_document(doc, library.vocabulary)
+    return load_case(doc, library, warn=lambda _: None)

@@ -91,7 +91,7 @@ def distance(run: engine.Run, el_id: str) -> dict:
 
 def _outcome(case: Case, library: Library, as_of: date | None) -> dict[str, dict] | None:
     try:
-        run = engine.assess(case, library, as_of)
+        run = engine.assess(case, library, as_of, keep_quiet=False)  # only the states are read
     except RemediesError:
         return None
     return {el_id: {"finding": st.finding, "level": st.level or None, "amount": st.amount,
