@@ -100,7 +100,10 @@ def _message(group: list[dict], loc: tuple) -> str:
 def _pydantic(doc: Document, exc: ValidationError) -> list[InputError]:
     groups: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
-        groups.setdefault(tuple(p for p in err["loc"] if _is_key(p)), []).append(err)
+        loc = tuple(p for p in err["loc"] if _is_key(p))
+        if err["type"] == "extra_forbidden" and err["loc"] and loc[-1:] != err["loc"][-1:]:
+            loc += (err["loc"][-1],)  # the unknown key itself, whatever it looks like (e.g. "c[ase")
+        groups.setdefault(loc, []).append(err)
     return [InputError(_message(group, loc), file=doc.path, line=doc.line_of(loc),
                        field=".".join(str(p) for p in loc) or None) for loc, group in groups.items()]
 

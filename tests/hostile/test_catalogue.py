@@ -51,6 +51,8 @@ FACTS_EDITS = [
      ["[case.decided_on]", "between 1990-01-01 and 2100-12-31"]),
     ("date before 1990", "  - made: 2024-07-18", "  - made: 1899-07-18", ["[complaints.0.made]", "1990-01-01"]),
     ("huge decimal", "vulnerabilities: []", "vulnerabilities: [1.5e999999]", ["too many digits"]),
+    ("a key with brackets", "summary: response to reports", "sum[mary]: response to reports",
+     ["unknown field 'sum[mary]'", "did you mean 'summary'?"]),  # found by `make fuzz`: was an IndexError
     ("nested too deeply", "vulnerabilities: []", "vulnerabilities: " + "[" * 200 + "]" * 200, ["nested too deeply"]),
 ]
 
