@@ -142,7 +142,7 @@ def _rss() -> int:
 
 
 def memory(n: int, warm: int) -> None:
-    from remedies import assessment, engine, facts, rulesets
+    from remedies import assess, engine, facts, rulesets
     from remedies.batch import summary
     from remedies.yamlio import Document
 
@@ -155,7 +155,7 @@ def memory(n: int, warm: int) -> None:
             before = _rss()
         doc = Document(f"case-{i}.yaml", case, {})  # validated as a parsed file is, without the YAML round trip
         run = engine.assess(facts.from_document(doc, library.vocabulary), library, keep_quiet=False)
-        sink.write(summary.csv_rows(summary.rows(assessment.build(run, "none", advice=False), doc.path)))
+        sink.write(summary.csv_rows(summary.rows(assess.build(run, "none", advice=False), doc.path)))
         if sys.stderr.isatty() and i % 1000 == 0:
             print(f"\r  {i:,}/{n + warm:,}", end="", file=sys.stderr)
     growth = (_rss() - before) / 2**20
@@ -165,7 +165,7 @@ def memory(n: int, warm: int) -> None:
 
 
 def matchers(rounds: int) -> None:
-    from remedies import assessment, engine, facts, rulesets
+    from remedies import assess, engine, facts, rulesets
 
     library = rulesets.load()
     cases = [facts.load(p, library.vocabulary) for p in sorted((ROOT / "examples").glob("*.yaml"))]
@@ -174,7 +174,7 @@ def matchers(rounds: int) -> None:
         start = time.perf_counter()
         for _ in range(rounds):
             for case in cases:
-                assessment.build(engine.assess(case, library, matcher=matcher), "full")
+                assess.build(engine.assess(case, library, matcher=matcher), "full")
         return (time.perf_counter() - start) / (rounds * len(cases))
     per_case("durable")  # compile and register once, outside the timing
     ref, dur = per_case("reference"), per_case("durable")

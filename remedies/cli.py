@@ -20,7 +20,7 @@ from .batch import progress
 from .batch.summary import SUMMARIES
 from .check import draft, review
 from .check import render as check_render
-from .assessment import TRACE_LEVELS
+from .assess import TRACE_LEVELS
 from .errors import RemediesError
 from .yamlio import os_problem
 from .plausible import in_range

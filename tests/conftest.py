@@ -18,7 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 
-from remedies import assessment, engine, facts, rulesets
+from remedies import assess, engine, facts, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def shots(tmp_path_factory) -> Path:
 
 def assess_path(path: Path, library: rulesets.Library, as_of=None, matcher: str = "durable") -> dict:
     case = facts.load(path, library.vocabulary)
-    return assessment.build(engine.assess(case, library, as_of, matcher=matcher))
+    return assess.build(engine.assess(case, library, as_of, matcher=matcher))
 
 
 def pytest_collect_file(parent, file_path: Path):

@@ -133,13 +133,13 @@ def test_bad_usage_and_nothing_to_assess_are_one_line_errors(tmp_path):
 
 def test_summary_rows_equal_those_of_the_full_assessment(tmp_path):
     """The summary path keeps no trace and no advice: its rows must not differ for it."""
-    from remedies import assessment, engine, facts, rulesets
+    from remedies import assess, engine, facts, rulesets
     from remedies.batch import summary
 
     library = rulesets.load()
     paths = [*SEEDS, *sorted((ROOT / "tests" / "fidelity").rglob("facts.yaml"))[:10]]
     want = [row for p in paths for row in summary.rows(
-        assessment.build(engine.assess(facts.load(p, library.vocabulary), library), "full"), str(p))]
+        assess.build(engine.assess(facts.load(p, library.vocabulary), library), "full"), str(p))]
     done = remedies("assess", *map(str, paths), "--summary", "jsonl", "--jobs", "1")
     assert [json.loads(line) for line in done.stdout.splitlines()] == want
     assert any(r["warnings"] for r in want)

@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from remedies import assessment, engine, engine_limits, facts, report, rulesets
+from remedies import assess, engine, engine_limits, facts, report, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "202425093-clarion.yaml"
@@ -49,7 +49,7 @@ def test_a_stage_split_in_chunks_matches_as_the_reference_interpreter(tmp_path):
                                  lambda rs: date(2025, 7, 11))
     assert len(stage.chunks) > 1
     case = facts.load(EXAMPLE, library.vocabulary)
-    durable, reference = (report.render_json(assessment.build(engine.assess(case, library, matcher=m)))
+    durable, reference = (report.render_json(assess.build(engine.assess(case, library, matcher=m)))
                           for m in ("durable", "reference"))
     assert durable == reference
     assert '"many/H-196"' in durable and durable.count('"status": "fired"') > 197

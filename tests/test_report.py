@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from remedies import assessment, engine, facts, report, whatif
+from remedies import assess, engine, facts, report, whatif
 from remedies.report import markdown
 
 from conftest import ROOT
@@ -23,7 +23,7 @@ HEAT = ("case: {reference: T, landlord: example-homes, decided_on: 2026-06-01}\n
 def _items(path: Path, library, what_if: bool = True):
     case = facts.load(path, library.vocabulary)
     run = engine.assess(case, library)
-    a = assessment.build(run)
+    a = assess.build(run)
     changes = whatif.explore(case, library, None, a, run) if what_if else None
     return [(a, report.build(a, library, run, changes), changes)]
 

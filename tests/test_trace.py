@@ -9,7 +9,8 @@ import pytest
 import yaml
 from hypothesis import given
 
-from remedies import assessment, engine, facts, report, rulesets, whynot
+from remedies import assess, engine, facts, report, rulesets
+from remedies.assess import whynot
 from remedies.verify import generate
 from remedies.cli import main
 
@@ -20,7 +21,7 @@ SEEDS = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 def levels(case: facts.Case) -> dict[str, dict]:
-    return {level: assessment.build(engine.assess(case, LIBRARY), level) for level in assessment.TRACE_LEVELS}
+    return {level: assess.build(engine.assess(case, LIBRARY), level) for level in assess.TRACE_LEVELS}
 
 
 def check_levels(a: dict[str, dict]) -> None:
@@ -92,7 +93,7 @@ def test_the_finding_says_why_not_a_higher_level():
     assert "nearest not to apply" in text
 
 
-@pytest.mark.parametrize("level", assessment.TRACE_LEVELS)
+@pytest.mark.parametrize("level", assess.TRACE_LEVELS)
 def test_same_facts_same_bytes_at_every_level(level, capsys):
     outputs = []
     for _ in range(2):
@@ -106,7 +107,7 @@ def test_same_facts_same_bytes_at_every_level(level, capsys):
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_a_run_that_keeps_no_trace_gives_the_same_assessment_at_level_none(seed: Path):
     case = facts.load(seed, LIBRARY.vocabulary)
-    kept = assessment.build(engine.assess(case, LIBRARY), "none")
-    assert assessment.build(engine.assess(case, LIBRARY, keep_quiet=False), "none") == kept
+    kept = assess.build(engine.assess(case, LIBRARY), "none")
+    assert assess.build(engine.assess(case, LIBRARY, keep_quiet=False), "none") == kept
     with pytest.raises(ValueError):
-        assessment.build(engine.assess(case, LIBRARY, keep_quiet=False), "fired")
+        assess.build(engine.assess(case, LIBRARY, keep_quiet=False), "fired")

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from .. import assessment, engine, guide, report, rulesets, whatif
+from .. import assess, engine, guide, report, rulesets, whatif
 from ..errors import RemediesError
 from ..yamlio import load_file
 from . import summary
@@ -71,7 +71,7 @@ def assess_one(source: Source) -> Outcome:
         try:
             trace = "none" if job.summary else job.trace
             run = engine.assess(case, _LIBRARY, job.as_of, keep_quiet=trace != "none")
-            a = assessment.build(run, trace, advice=not job.summary)
+            a = assess.build(run, trace, advice=not job.summary)
             changes = whatif.explore(case, _LIBRARY, job.as_of, a, run) if job.what_if else None
         except RemediesError as exc:  # say which file could not be assessed
             raise type(exc)(exc.message, file=exc.file or str(source.path), line=exc.line, field=exc.field) from None

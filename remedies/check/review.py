@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from .. import __version__, assessment, engine
+from .. import __version__, assess, engine
 from ..ruleset_schema import ACTION_KINDS
 from .draft import CALCULATED_HEADS, Draft, DraftElement
 from ..effects import REGISTRY, CheckState, Firing, effect_of
@@ -76,7 +76,7 @@ def _proposal(d: Draft, library: Library, matcher: str, notes: list[str]) -> dic
         notes.append("no facts given: findings and sums are not compared with a proposal")
         return {}
     try:
-        proposal = assessment.build(engine.assess(d.case, library, d.spec.determined_on, matcher=matcher))
+        proposal = assess.build(engine.assess(d.case, library, d.spec.determined_on, matcher=matcher))
     except EngineError as exc:
         notes.append(f"no proposal to compare with: {exc.message}")
         return {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from .. import assessment, engine, facts
+from .. import assess, engine, facts
 from ..check import draft, review
 from ..ruleset_schema import FINDINGS
 from ..errors import RemediesError
@@ -92,7 +92,7 @@ def measure_case(case: CaseDir, library: Library, tol: Tolerance) -> dict:
         facts_path = case.path / FACTS
         parsed = facts.load(facts_path, library.vocabulary)
         try:
-            proposal = assessment.build(engine.assess(parsed, library, None))
+            proposal = assess.build(engine.assess(parsed, library, None))
         except RemediesError as exc:
             raise type(exc)(exc.message, file=exc.file or str(facts_path), line=exc.line, field=exc.field) from None
     except RemediesError as exc:

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__, report
-from ..assessment import TRACE_LEVELS
+from ..assess import TRACE_LEVELS
 from ..errors import RemediesError
 from ..yamlio import MAX_BYTES
 from . import work

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import yaml
 
-from .. import assessment, engine, guide, report, rulesets, whatif
+from .. import engine, guide, report, rulesets, whatif
+from ..assess import build as build_proposal
 from ..check import draft, review
 from ..check import render as check_render
 from ..errors import InputError
@@ -33,7 +34,7 @@ def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: 
     """The assessment JSON, byte for byte what `remedies assess --format json [--no-what-if]` prints."""
     case = guide.case_from_document(doc, library)
     run = engine.assess(case, library, as_of, keep_quiet=trace != "none")
-    a = assessment.build(run, trace)
+    a = build_proposal(run, trace)
     changes = whatif.explore(case, library, as_of, a, run) if what_if else None
     return report.render([(a, report.build(a, library, run, changes), changes)], "json")
 
@@ -42,7 +43,7 @@ def report_text(doc: Document, library: rulesets.Library, as_of: date | None, fm
     """The report of `remedies assess --format FMT` (what would change this included), for a download."""
     case = guide.case_from_document(doc, library)
     run = engine.assess(case, library, as_of)
-    a = assessment.build(run)
+    a = build_proposal(run)
     changes = whatif.explore(case, library, as_of, a, run)
     return report.render([(a, report.build(a, library, run, changes), changes)], fmt)
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, configuration, find, setti
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from .. import assessment, engine, report, rulesets
+from .. import assess, engine, report, rulesets
 from . import generate
 from ..errors import RemediesError
 from ..facts import Case
@@ -172,7 +172,7 @@ class Assessor:
     def fresh(self, case: dict, matcher: str = "durable") -> Outcome:
         """A new assessment; an error that stops the engine is the outcome, not an exception."""
         try:
-            return assessment.build(engine.assess(Case.model_validate(case), self.library, matcher=matcher))
+            return assess.build(engine.assess(Case.model_validate(case), self.library, matcher=matcher))
         except RemediesError as exc:
             return exc.message
         except Exception as exc:  # a bug in a rule's effect is a counterexample too

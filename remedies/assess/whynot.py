@@ -7,7 +7,7 @@ comparisons that would have to change for the rule to fire.
 
 from __future__ import annotations
 
-from .conditions import evaluate
+from ..conditions import evaluate
 
 _SHOWN = {"$neq": "≠", "$gt": ">", "$gte": "≥", "$lt": "<", "$lte": "≤"}
 

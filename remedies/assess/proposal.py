@@ -7,10 +7,11 @@ byte-identical output.
 
 from __future__ import annotations
 
-from . import __version__, whynot
+from .. import __version__
+from ..effects import DECISION, ElementState, effect_of
+from ..engine import Quiet, Run
+from . import whynot
 from .advice import advise
-from .effects import DECISION, ElementState, effect_of
-from .engine import Quiet, Run
 
 # 2: trace levels (`trace_level`), `rules_considered` per element, `nearest_miss` on the rule that came
 # nearest to firing at each decision; at level `full` the entries are those of version 1 plus that key.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import conditions
-from .effects import effect_of
-from .engine import Run
+from .. import conditions
+from ..effects import effect_of
+from ..engine import Run
 
 # facts that describe the offer itself: the advice supposes a proportionate offer is made
 _OFFER_FACTS = {"offers", "offered", "paid", "offer_shortfall", "offer_over_band_top", "offer_after_referral",
