@@ -79,12 +79,17 @@ def startup(env: dict[str, str], runs: int) -> None:
     """The default run re-assesses the case once per one-fact change ("what would change this", ~170 runs of
     the engine for this seed); `--no-what-if` is the assessment alone. Both are shown against the target."""
     base = _median([sys.executable, "-c", "import durable.engine, pydantic, click, yaml"], env, runs)
+    # for scale: pydantic imports most of itself only when a first model is defined
+    model = _median([sys.executable, "-c", "import durable.engine, pydantic, click, yaml\n"
+                     "class M(pydantic.BaseModel):\n    x: int"], env, runs)
     seed = [sys.executable, "-m", "remedies", "assess", str(SEED), "--format", "json"]
     alone = _median(seed + ["--no-what-if"], env, runs)
     full = _median(seed, env, runs)
     print(f"1. one case through the CLI (median of {runs} runs; wall time, then CPU time)")
     for i, kind in enumerate(("wall", "CPU")):
         print(f"  {f'baseline: import durable.engine, pydantic, click, yaml ({kind})':<44} {base[i] * 1000:>11.0f} ms")
+        print(f"  {f'for scale: the same and one pydantic model ({kind})':<44} {model[i] * 1000:>11.0f} ms   "
+              f"ratio {model[i] / base[i]:6.2f}×")
         for label, got in (("--format json --no-what-if", alone), ("--format json (with what-if)", full)):
             _line(f"assess SEED {label} ({kind})", f"{got[i] * 1000:.0f} ms", got[i] / base[i], "≤ 2×",
                   got[i] / base[i] <= 2)
