@@ -242,8 +242,7 @@ def match_durable(stage: CompiledStage, facts: list[dict]) -> list[tuple[str, in
 def _match_chunk(chunk: Chunk, facts: list[dict]) -> list[tuple[str, int]]:
     """Each fact is matched alone (every rule reads one fact), so a fact durable has already matched against
     this chunk is answered from ``_MATCHED``; the others go to durable together."""
-    keys = [json.dumps([(k, fact[k]) for k in chunk.sent if k in fact], ensure_ascii=False, default=money.json_default)
-            for fact in facts]
+    keys = [_values(fact, chunk.sent) for fact in facts]
     answers: list[tuple[str, ...] | None] = [_MATCHED.get((chunk.name, k)) for k in keys]
     todo = [i for i, a in enumerate(answers) if a is None]
     if todo:
@@ -258,7 +257,17 @@ def _match_chunk(chunk: Chunk, facts: list[dict]) -> list[tuple[str, int]]:
     return [(key, i) for i, a in enumerate(answers) for key in a or ()]
 
 
-_MATCHED: OrderedDict[tuple[str, str], tuple[str, ...]] = OrderedDict()  # (chunk, the fact's values) → rules
+def _values(fact: dict, names: tuple[str, ...]) -> tuple:
+    """What durable sees of a fact, as a key: each value with its type (so that True, 1 and 1.0 stay apart)."""
+    try:
+        key = tuple((k, type(fact[k]), fact[k]) for k in names if k in fact)
+        hash(key)
+        return key
+    except TypeError:  # a list or mapping among the values: its JSON stands for it
+        return (json.dumps([(k, fact[k]) for k in names if k in fact], ensure_ascii=False, default=money.json_default),)
+
+
+_MATCHED: OrderedDict[tuple[str, tuple], tuple[str, ...]] = OrderedDict()  # (chunk, the fact's values) → rules
 MAX_MATCHES_KEPT = 8192  # facts remembered per process: a what-if re-assesses the same elements ~170 times
 
 

@@ -74,9 +74,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
-    """Text, without control characters (a quoted "\\e[31m" would otherwise reach a terminal)."""
+    """Text, without control characters (a quoted "\\e[31m" would otherwise reach a terminal). Only a
+    double-quoted scalar can hold one: a raw one anywhere in the file is refused before parsing."""
     value = loader.construct_scalar(node)
-    bad = _CONTROL.search(value)
+    bad = _CONTROL.search(value) if node.style == '"' else None
     if bad:
         raise _refuse(loader, node, f"control character U+{ord(bad.group()):04X} in text; write plain text")
     return value
