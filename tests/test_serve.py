@@ -33,7 +33,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def cli_json() -> dict[str, str]:
-    return {p.name: cli("assess", str(p), "--format", "json", "--no-what-if").stdout for p in SEEDS}
+    return {p.name: cli("assess", str(p), "--format", "json").stdout for p in SEEDS}
 
 
 def test_health_binds_loopback(server):
@@ -121,7 +121,7 @@ def test_rulesets_and_schemas_match_the_cli(server):
 def test_trace_levels_match_the_cli(server):
     seed = SEEDS[1]
     for level in ("full", "none"):
-        want = cli("assess", str(seed), "--format", "json", "--trace", level, "--no-what-if").stdout
+        want = cli("assess", str(seed), "--format", "json", "--trace", level).stdout
         assert httpx.post(f"{server}/assess?trace={level}", content=seed.read_bytes()).text == want
     r = httpx.post(f"{server}/assess?trace=everything", content=seed.read_bytes())
     assert r.status_code == 422 and "fired, full, none" in r.json()["error"]
@@ -135,7 +135,7 @@ def test_facts_as_json_come_back_as_a_facts_file_that_assesses_the_same(server, 
     path = tmp_path / "entered.yaml"
     path.write_text(r.text)
     assert r.text.startswith("# Facts of complaint") and "decided_on: 20" in r.text  # dates as YAML dates
-    assert cli("assess", str(path), "--format", "json", "--no-what-if").stdout == cli_json[seed.name]
+    assert cli("assess", str(path), "--format", "json").stdout == cli_json[seed.name]
     opened = httpx.post(f"{server}/facts.json", content=seed.read_bytes())  # what the page fills its form from
     assert opened.status_code == 200 and opened.json()["case"]["reference"] == seed.stem.split("-")[0]
     assert httpx.post(f"{server}/assess", content=opened.text).text == cli_json[seed.name]
@@ -152,7 +152,7 @@ def test_facts_yaml_keeps_a_decimal_rent_and_a_line_break_in_the_reference(serve
     path.write_text(r.text)
     want = httpx.post(f"{server}/assess", content=json.dumps(facts)).text
     assert "123.45" in want
-    assert cli("assess", str(path), "--format", "json", "--no-what-if").stdout == want
+    assert cli("assess", str(path), "--format", "json").stdout == want
 
 
 @pytest.mark.parametrize("endpoint", ["facts.yaml", "facts.json"])
@@ -187,10 +187,12 @@ def test_the_page_and_its_files_are_served(server):
         assert r.status_code == 200 and len(r.text) > 1000
 
 
-def test_what_if_is_the_cli_default_json(server):
+def test_what_if_is_on_by_default_as_in_the_cli_and_can_be_turned_off(server, cli_json):
     seed = SEEDS[-1]
-    want = cli("assess", str(seed), "--format", "json").stdout
-    assert json.loads(want)["elements"][0]["what_would_change"]["up"]
-    assert httpx.post(f"{server}/assess?what_if=true", content=seed.read_bytes(), timeout=120).text == want
+    assert json.loads(cli_json[seed.name])["elements"][0]["what_would_change"]["up"]
+    assert httpx.post(f"{server}/assess?what_if=true", content=seed.read_bytes(), timeout=120).text == cli_json[seed.name]
+    without = cli("assess", str(seed), "--format", "json", "--no-what-if").stdout
+    assert all(e["what_would_change"] is None for e in json.loads(without)["elements"])
+    assert httpx.post(f"{server}/assess?what_if=false", content=seed.read_bytes()).text == without
     r = httpx.post(f"{server}/assess?what_if=yes", content=seed.read_bytes())
     assert r.status_code == 422 and "true or false" in r.json()["error"]

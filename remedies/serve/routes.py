@@ -88,7 +88,7 @@ async def assess(request: Request) -> Response:
     trace = request.query_params.get("trace", "fired")
     if trace not in TRACE_LEVELS:
         raise RemediesError(f"trace: '{trace}' is not one of {', '.join(TRACE_LEVELS)}")
-    what_if = request.query_params.get("what_if", "false")
+    what_if = request.query_params.get("what_if", "true")  # as `remedies assess` does; false: --no-what-if
     if what_if not in ("true", "false"):
         raise RemediesError(f"what_if: '{what_if}' is not true or false")
     doc = work.parse(await _body(request))

@@ -30,7 +30,7 @@ def parse(text: str) -> Document:
         raise BadBody(exc.message, file=exc.file, line=exc.line, field=exc.field) from None
 
 
-def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str, what_if: bool = False) -> str:
+def assess(doc: Document, library: rulesets.Library, as_of: date | None, trace: str, what_if: bool = True) -> str:
     """The assessment JSON, byte for byte what `remedies assess --format json [--no-what-if]` prints."""
     case = guide.case_from_document(doc, library)
     run = engine.assess(case, library, as_of, keep_quiet=trace != "none")
