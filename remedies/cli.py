@@ -18,7 +18,6 @@ import click
 from . import __version__, guide, report, rulesets, safeout
 from .batch import progress
 from .batch.summary import SUMMARIES
-from .check import draft, review
 from .check import render as check_render
 from .assess import TRACE_LEVELS
 from .errors import RemediesError
@@ -184,6 +183,8 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only
     """Check a draft determination in DRAFT_FILE: bands, totals, deductions, orders, paragraphs, and
     its findings against what the facts support. Exit 1 if any check finds an error."""
     library = _library(ruleset_dirs, only_rulesets)
+    from .check import draft, review  # the draft model is built only when a draft is checked
+
     result = review.run(draft.load(draft_file, library.vocabulary), library)
     _write(check_render.render(result, fmt), None, False, fmt)
     if result["errors"]:
@@ -382,6 +383,8 @@ def schema(what: str, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path,
     if what == "facts":
         data = guide.facts_schema(_library(ruleset_dirs, only_rulesets))
     else:
+        from .check import draft
+
         data = {"draft": draft.DraftFile, "ruleset": rulesets.RulesetFile}[what].model_json_schema(by_alias=True)
     click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
 
