@@ -345,6 +345,7 @@ class Run:
     notes: list[str] = field(default_factory=list)
     figures_on: Callable[[Ruleset], date] | None = None  # the date each ruleset's figures were read at
     quiet_dropped: dict[str, int] = field(default_factory=dict)  # rules that did not fire, not kept (keep_quiet off)
+    unlisted: dict[str, int] = field(default_factory=dict)  # complaints a derive rule did not apply to, beyond those listed
 
 
 def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, change: str = "",
@@ -409,6 +410,7 @@ class _CaseRun:
     notes: list[str]
     keep_quiet: bool = True
     dropped: dict[str, int] = field(default_factory=dict)
+    unlisted: dict[str, int] = field(default_factory=dict)
     spans: tuple[tuple[int, int], ...] | None = None
 
     def quiet(self, el_id: str, c: CompiledRule, facts: dict, explain: dict[str, str],
@@ -482,31 +484,69 @@ class _CaseRun:
                             effect_params=f.params_read, why_not=why_not, effect_reads=f.facts_read)
 
     def derive_from_complaints(self, live: list[str]) -> None:
-        """Each complaint is judged by the Code and landlord policy in force when it was made."""
+        """Each complaint is judged by the Code and landlord policy in force when it was made. Complaints
+        judged by the same rules are matched together; each rule's trace lists its first
+        SHOWN_PER_RULE complaints one by one and counts the rest (a case of thousands stays readable)."""
         topic = {el.id: el.topic for el in self.case.elements}
+        stages = [self._derive_stage(self.case.complaints[i].known_start()) for i in range(len(self.complaints))]
+        hits: list[set[str]] = [set() for _ in self.complaints]
+        for compiled in {id(s): s for s in stages}.values():
+            which = [i for i, s in enumerate(stages) if s is compiled]
+            for key, j in self.match(compiled, [self.complaints[i].facts for i in which]):
+                hits[which[j]].add(key)
+        shown: dict[tuple[str, str], int] = {}
+        folded: dict[tuple[str, str, str], tuple[CompiledRule, list[int]]] = {}
+        unreceived: dict[tuple[str, str], list[int]] = {}
         for i, comp in enumerate(self.complaints):
-            made = self.case.complaints[i].known_start()
-            rulesets = _for_assessment(self.library.active(self.decided, made, self.case.case.landlord))
-            rulesets += [rs for rs, _, _ in self.library.fallbacks(rulesets).values()]
-            compiled = compile_stage("derive", rulesets, self.dates_for(made), applies_to="complaint")
-            hits = {key for key, _ in self.match(compiled, [comp.facts])}
-            for c in compiled.rules:
+            for c in stages[i].rules:
                 name, args = effect_of(c.rule.then)
                 receivers = [e for e in live if topic[e] == args["onto"]]
-                if c.key in hits and not receivers:
-                    self.notes.append(f"complaint {i + 1}: {c.key} applies, but no element in jurisdiction has "
-                                      f"topic '{args['onto']}' to receive it")
+                if c.key in hits[i] and not receivers:
+                    unreceived.setdefault((c.key, args["onto"]), []).append(i + 1)
                 for el_id in receivers:
-                    if c.key not in hits:
-                        if c.missing:
-                            self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
-                        else:
-                            self.quiet(el_id, c, comp.facts, comp.explain, subject=f"complaint {i + 1}")
-                        continue
-                    f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param)
-                    change = REGISTRY[name].apply(self.states[el_id], f, args)
-                    self.record(el_id, c, comp, "fired", change, subject=f"complaint {i + 1}",
-                                effect_params=f.params_read, effect_reads=f.facts_read)
+                    status = "fired" if c.key in hits[i] else "not_applicable"
+                    f = Firing(c.key, c.ruleset.id, c.rule, comp.facts, c.param) if status == "fired" else None
+                    change = REGISTRY[name].apply(self.states[el_id], f, args) if f else ""
+                    n = shown[(el_id, c.key)] = shown.get((el_id, c.key), 0) + 1
+                    if n > SHOWN_PER_RULE:
+                        folded.setdefault((el_id, c.key, status), (c, []))[1].append(i + 1)
+                    elif f:
+                        self.record(el_id, c, comp, "fired", change, subject=f"complaint {i + 1}",
+                                    effect_params=f.params_read, effect_reads=f.facts_read)
+                    elif c.missing:
+                        self.record(el_id, c, comp, "not_applicable", subject=f"complaint {i + 1}")
+                    else:
+                        self.quiet(el_id, c, comp.facts, comp.explain, subject=f"complaint {i + 1}")
+        for (el_id, _, status), (c, numbers) in folded.items():
+            if status == "fired" or c.missing:
+                what = "applied to each, as to the complaints above" if status == "fired" else "did not apply"
+                self.record(el_id, c, Observed({}), status, f"{what}: {_numbers(numbers)}",
+                            subject=f"{len(numbers):,} more complaints")
+            else:  # considered, and counted, but not listed
+                self.unlisted[el_id] = self.unlisted.get(el_id, 0) + len(numbers)
+        for (key, onto), numbers in unreceived.items():
+            self.notes.append(f"{_numbers(numbers)}: {key} applies, but no element in jurisdiction has "
+                              f"topic '{onto}' to receive it")
+
+    def _derive_stage(self, made: date | None) -> CompiledStage:
+        rulesets = _for_assessment(self.library.active(self.decided, made, self.case.case.landlord))
+        rulesets += [rs for rs, _, _ in self.library.fallbacks(rulesets).values()]
+        return compile_stage("derive", rulesets, self.dates_for(made), applies_to="complaint")
+
+
+SHOWN_PER_RULE = 20  # complaints listed one by one in each derive rule's trace, per element
+
+
+def _numbers(numbers: list[int]) -> str:
+    """Complaint numbers as runs: "complaint 3", "complaints 1–4, 7"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
+    return f"complaint{'s' if len(numbers) > 1 else ''} {text}"
 
 
 def _for_assessment(rulesets: list[Ruleset]) -> list[Ruleset]:
@@ -631,4 +671,4 @@ def assess(case: Case, library: Library, as_of: date | None = None, matcher: str
     run.run_stage("orders", ids)
     run.notes.extend(_unstated_judgements(case, live))
     return Run(case, decided, active, run.states, run.observed, run.trace, run.complaints, run.notes,
-               run.dates_for(first_complaint_date(case)), run.dropped)
+               run.dates_for(first_complaint_date(case)), run.dropped, run.unlisted)

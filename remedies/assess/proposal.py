@@ -101,7 +101,7 @@ def _element(run: Run, el_id: str, level: str, advice: bool) -> dict:
         "orders": [o["id"] for o in st.orders],
         "recommendations": [r["id"] for r in st.recommendations],
         "evidence_warnings": evidence,
-        "rules_considered": len(items) + run.quiet_dropped.get(el_id, 0),
+        "rules_considered": len(items) + run.quiet_dropped.get(el_id, 0) + run.unlisted.get(el_id, 0),
         "trace": _trace(items, level),
     }
 

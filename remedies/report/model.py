@@ -338,9 +338,11 @@ def build(a: dict, library: Library | None = None, run: Run | None = None,
                                                                  if t["status"] in ("fired", "overridden"))
         elements.append(ElementReport(
             n, e["id"], e["summary"] or w.label(e["topic"]), e["finding"], e["amount"], _element_facts(e, library), _why(e),
-            _distance(ch and ch["distance"]), _moves(ch, e["id"], titles), ch["considered"] if ch else None,
+            _distance(ch and ch["distance"]), _moves(ch, e["id"], titles),
+            ch["considered"] if ch and not ch.get("not_explored") else None,
             _trace(e, library, run), quiet))
-    notes = []
+    notes = sorted({ch["not_explored"] for ch in (changes or {}).values() if ch.get("not_explored")})
+    notes = [f"What would change this was {why}; --no-what-if leaves it out" for why in notes]
     treated = [f"{verb} landlord offers of {w.money(a[key])}" for verb, key in
                (("replaces", "offers_replaced"), ("confirms", "offers_confirmed")) if a[key]]
     if treated:

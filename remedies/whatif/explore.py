@@ -110,6 +110,13 @@ def explore(case: Case, library: Library, as_of: date | None, assessment: dict[s
             run: engine.Run) -> dict[str, dict]:
     """For each element: its distance from the next levels and the one-fact changes that move it,
     each confirmed by assessing the changed facts. ``run`` and ``assessment`` are the case as given."""
+    subjects = len(case.elements) + len(case.complaints)
+    if subjects > MAX_SUBJECTS:  # the distance needs no re-assessment; the changes each need one of the whole case
+        why = (f"not explored: the case has {subjects:,} elements and complaints (over {MAX_SUBJECTS}), and each "
+               f"one-fact change would re-assess all of them")
+        return {e["id"]: {"considered": 0, "not_explored": why, "up": [], "down": [], "sum_only": [],
+                          "distance": distance(run, e["id"]) if e["finding"] in _RANK else None}
+                for e in assessment["elements"]}
     key = (case.model_dump_json(), as_of, tuple(r.digest for r in library.rulesets))
     if key not in _CACHE:
         if len(_CACHE) >= CACHE_SIZE:
@@ -118,6 +125,7 @@ def explore(case: Case, library: Library, as_of: date | None, assessment: dict[s
     return copy.deepcopy(_CACHE[key])
 
 
+MAX_SUBJECTS = 24  # elements and complaints: beyond this each change re-assesses too much to try them all
 CACHE_SIZE = 16  # the same facts and rulesets give the same answer: a second report of a case costs nothing
 _CACHE: dict[tuple, dict[str, dict]] = {}
 
