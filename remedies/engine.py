@@ -490,9 +490,11 @@ class _CaseRun:
         topic = {el.id: el.topic for el in self.case.elements}
         stages = [self._derive_stage(self.case.complaints[i].known_start()) for i in range(len(self.complaints))]
         hits: list[set[str]] = [set() for _ in self.complaints]
-        for compiled in {id(s): s for s in stages}.values():
-            which = [i for i, s in enumerate(stages) if s is compiled]
-            for key, j in self.match(compiled, [self.complaints[i].facts for i in which]):
+        together: dict[int, list[int]] = {}
+        for i, compiled in enumerate(stages):
+            together.setdefault(id(compiled), []).append(i)
+        for which in together.values():
+            for key, j in self.match(stages[which[0]], [self.complaints[i].facts for i in which]):
                 hits[which[j]].add(key)
         shown: dict[tuple[str, str], int] = {}
         folded: dict[tuple[str, str, str], tuple[CompiledRule, list[int]]] = {}
@@ -522,6 +524,9 @@ class _CaseRun:
                 what = "applied to each, as to the complaints above" if status == "fired" else "did not apply"
                 self.record(el_id, c, Observed({}), status, f"{what}: {_numbers(numbers)}",
                             subject=f"{len(numbers):,} more complaints")
+                entry = self.trace[el_id][-1]
+                if isinstance(entry, dict) and "reads" in entry:
+                    entry["reads"] = {}  # many complaints, each read differently: the ones listed show what is read
             else:  # considered, and counted, but not listed
                 self.unlisted[el_id] = self.unlisted.get(el_id, 0) + len(numbers)
         for (key, onto), numbers in unreceived.items():
