@@ -520,6 +520,8 @@ class _CaseRun:
                     else:
                         self.quiet(el_id, c, comp.facts, comp.explain, subject=f"complaint {i + 1}")
         for (el_id, _, status), (c, numbers) in folded.items():
+            # considered once for each complaint, listed once: the rest are counted
+            self.unlisted[el_id] = self.unlisted.get(el_id, 0) + len(numbers) - 1
             if status == "fired" or c.missing:
                 what = "applied to each, as to the complaints above" if status == "fired" else "did not apply"
                 self.record(el_id, c, Observed({}), status, f"{what}: {_numbers(numbers)}",
@@ -527,8 +529,8 @@ class _CaseRun:
                 entry = self.trace[el_id][-1]
                 if isinstance(entry, dict) and "reads" in entry:
                     entry["reads"] = {}  # many complaints, each read differently: the ones listed show what is read
-            else:  # considered, and counted, but not listed
-                self.unlisted[el_id] = self.unlisted.get(el_id, 0) + len(numbers)
+            else:  # considered, and counted, but not listed at all
+                self.unlisted[el_id] += 1
         for (key, onto), numbers in unreceived.items():
             self.notes.append(f"{_numbers(numbers)}: {key} applies, but no element in jurisdiction has "
                               f"topic '{onto}' to receive it")

@@ -111,3 +111,27 @@ def test_a_run_that_keeps_no_trace_gives_the_same_assessment_at_level_none(seed:
     assert assess.build(engine.assess(case, LIBRARY, keep_quiet=False), "none") == kept
     with pytest.raises(ValueError):
         assess.build(engine.assess(case, LIBRARY, keep_quiet=False), "fired")
+
+
+def test_a_derive_rule_lists_its_first_complaints_and_counts_the_rest(monkeypatch):
+    """Thirty complaints: the trace lists each derive rule's first twenty, and the assessment is the one
+    a trace listing every complaint gives (the effects of the rest are applied all the same)."""
+    data = yaml.safe_load((ROOT / "examples/202014965-paragon-asra.yaml").read_text())
+    first = data["complaints"][0]
+    data["complaints"] = [{k: str(v) for k, v in first.items() if k in ("made", "acknowledged", "stage1_response")}
+                          for _ in range(30)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "thirty.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        case = facts.load(path, LIBRARY.vocabulary)
+    folded = levels(case)
+    monkeypatch.setattr(engine, "SHOWN_PER_RULE", 1000)
+    listed = levels(case)
+    assert folded["none"] == listed["none"]
+    for short, every in zip(folded["full"]["elements"], listed["full"]["elements"]):
+        assert short["rules_considered"] == every["rules_considered"]
+        more = [t for t in short["trace"] if (t.get("subject") or "").endswith("more complaints")]
+        if any(t["stage"] == "derive" and t["status"] == "fired" for t in every["trace"]):
+            assert more and all(t["subject"] == "10 more complaints" and "complaints 21–30" in t["changed"]
+                                for t in more)
+        assert not any(t.get("subject") == "complaint 21" for t in short["trace"])
