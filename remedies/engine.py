@@ -105,19 +105,25 @@ class CompiledStage:
         return sorted([*(self.by_key[k] for k in fired), *self.without_figure], key=lambda c: self.position[c.key])
 
 
-_STAGES: OrderedDict[tuple, tuple[list[Ruleset], CompiledStage]] = OrderedDict()
-_BOUNDS: dict[int, tuple[Ruleset, list[date]]] = {}
+# Compiled stages and figure dates are keyed by each ruleset's file and the digest of its bytes, not by
+# the object: a library loaded again in the same process (tests, a long-running caller) reuses them,
+# and nothing here keeps old libraries alive.
+_STAGES: OrderedDict[tuple, CompiledStage] = OrderedDict()
+_BOUNDS: dict[tuple[str, str], list[date]] = {}
 MAX_STAGES_KEPT = 512  # compiled stages kept per process (a caseload needs a few dozen)
+MAX_BOUNDS_KEPT = 1024  # rulesets whose figure dates are kept
 
 
 def _edges(rs: Ruleset) -> list[date]:
     """The dates on which any of ``rs``'s figures starts or stops being in force, in order."""
-    held = _BOUNDS.get(id(rs))
-    if held is None or held[0] is not rs:
+    held = _BOUNDS.get((rs.path, rs.digest))
+    if held is None:
         edges = {v.from_ for p in rs.spec.parameters.values() for v in p.values}
         edges |= {v.to + timedelta(days=1) for p in rs.spec.parameters.values() for v in p.values if v.to}
-        held = _BOUNDS[id(rs)] = (rs, sorted(edges))
-    return held[1]
+        if len(_BOUNDS) >= MAX_BOUNDS_KEPT:
+            _BOUNDS.clear()
+        held = _BOUNDS[(rs.path, rs.digest)] = sorted(edges)
+    return held
 
 
 def _epoch(rs: Ruleset, on: date) -> int:
@@ -146,13 +152,13 @@ def _resolver(ruleset: Ruleset, on: date) -> Callable[[str], Resolved]:
     return param
 
 
-def epochs(rulesets: list[Ruleset], dates: Callable[[Ruleset], date]) -> tuple[tuple[int, int], ...]:
+def epochs(rulesets: list[Ruleset], dates: Callable[[Ruleset], date]) -> tuple[tuple[str, str, int], ...]:
     """Which compiled stages a case can share: each ruleset with the span of figures its date falls in."""
-    return tuple((id(rs), _epoch(rs, dates(rs))) for rs in rulesets)
+    return tuple((rs.path, rs.digest, _epoch(rs, dates(rs))) for rs in rulesets)
 
 
 def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset], date],
-                  applies_to: str = "element", spans: tuple[tuple[int, int], ...] | None = None) -> CompiledStage:
+                  applies_to: str = "element", spans: tuple[tuple[str, str, int], ...] | None = None) -> CompiledStage:
     """Compile one stage's rules, with parameters fixed at the dates that select them; compiled once per
     process for each set of rulesets and spans of in-force figures (``spans``, if the caller has them), then
     reused."""
@@ -161,10 +167,10 @@ def compile_stage(stage: str, rulesets: list[Ruleset], dates: Callable[[Ruleset]
         hit = _STAGES.get(key)
         if hit is not None:
             _STAGES.move_to_end(key)
-            return hit[1]
+            return hit
     compiled_stage = _compile_stage(stage, rulesets, dates, applies_to)
     with _LOCK:
-        _STAGES[key] = (list(rulesets), compiled_stage)  # holding the rulesets keeps their ids unique
+        _STAGES[key] = compiled_stage
         while len(_STAGES) > MAX_STAGES_KEPT:
             _STAGES.popitem(last=False)
     return compiled_stage
@@ -210,7 +216,7 @@ def _partition(rules: list[Rule]) -> list[list[int]]:
     key = tuple(id(rule) for rule in rules)
     cached = _PARTITIONS.get(key)
     if cached is None:
-        if len(_PARTITIONS) > 1024:
+        if len(_PARTITIONS) > 64:  # holds rules alive: a few libraries at most
             _PARTITIONS.clear()
         # the rules are kept with the groups, so that their identities cannot be reused while cached
         cached = _PARTITIONS[key] = (tuple(rules), engine_limits.partition([rule.when for rule in rules]))
@@ -411,7 +417,7 @@ class _CaseRun:
     keep_quiet: bool = True
     dropped: dict[str, int] = field(default_factory=dict)
     unlisted: dict[str, int] = field(default_factory=dict)
-    spans: tuple[tuple[int, int], ...] | None = None
+    spans: tuple[tuple[str, str, int], ...] | None = None
 
     def quiet(self, el_id: str, c: CompiledRule, facts: dict, explain: dict[str, str],
               subject: str | None = None) -> None:
