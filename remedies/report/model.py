@@ -163,9 +163,12 @@ def _advice_facts(e: dict) -> list[Fact]:
     out = [Fact("Least proportionate offer", text)]
     needs = adv["reasonable_redress_also_needs"]
     if needs:
-        out.append(Fact("For reasonable redress the landlord must also show",
-                        "; ".join(w.condition(n["condition"]) + ("" if not n["met"] else " — met")
-                                  for n in needs)))
+        unmet = [w.condition(n["condition"]) for n in needs if not n["met"]]
+        met = [w.condition(n["condition"]) for n in needs if n["met"]]
+        text = "; ".join(unmet) if unmet else "nothing more"
+        if met:
+            text += f" (already met: {'; '.join(met)})"
+        out.append(Fact("For reasonable redress the landlord must also show", text))
     return out
 
 
