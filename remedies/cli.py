@@ -23,6 +23,7 @@ from .assess import TRACE_LEVELS
 from .errors import RemediesError
 from .yamlio import os_problem
 from .plausible import in_range
+from .whatif.explore import MAX_SUBJECTS
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -123,7 +124,8 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Allow --output to replace an existing file.")
 @click.option("--what-if/--no-what-if", "what_if", default=True, show_default=True,
               help="Say what would change each finding: the one-fact changes that move it, each found by "
-                   "assessing the changed facts again (one to two hundred assessments a case).")
+                   "assessing the changed facts again (one to two hundred assessments a case; not tried for "
+                   f"a case of over {MAX_SUBJECTS} elements and complaints, which the report says). Not in --summary.")
 def assess(facts_files: tuple[Path, ...], fmt: str | None, summary: str | None, trace: str, jobs: int | None,
            as_of: date | None, ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...],
            output: Path | None, force: bool, what_if: bool) -> None:
