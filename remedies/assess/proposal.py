@@ -15,7 +15,9 @@ from .advice import advise
 
 # 2: trace levels (`trace_level`), `rules_considered` per element, `nearest_miss` on the rule that came
 # nearest to firing at each decision; at level `full` the entries are those of version 1 plus that key.
-TRACE_VERSION = 2
+# 3: a derive rule lists its first 20 complaints; one more entry per rule stands for the rest (`subject`
+# "N more complaints", the numbers in `changed`, `reads` empty); `rules_considered` counts them all.
+TRACE_VERSION = 3
 TRACE_LEVELS = ("fired", "full", "none")
 ORDERABLE = ("service_failure", "maladministration", "severe_maladministration")
 DISCLAIMER = ("A proposal with reasons, not a determination. The Ombudsman decides what is fair in all the "
