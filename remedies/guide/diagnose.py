@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import re
 import types
-from pathlib import Path
 from typing import Any, Callable, Iterator, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .. import facts
 from ..errors import InputError
 from ..rulesets import Library
-from ..yamlio import Document, load_file
+from ..yamlio import Document
 from .words import SINGULAR, WORD_FIELDS
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -151,12 +150,6 @@ def _landlord(doc: Document, library: Library) -> list[str]:
     nearest = f"nearest known: {', '.join(near)}" if near else f"landlords with a policy: {', '.join(known)}"
     return [f"{str(where).strip()} no policy ruleset for landlord '{landlord}' ({nearest}); "
             f"no landlord policy is applied, only the Ombudsman's guidance and the Code"]
-
-
-def diagnose(path: str | Path, library: Library) -> tuple[list[InputError], list[str]]:
-    """(errors, warnings) for one facts file: all of them, not the first."""
-    _, errors, warnings = _diagnosed(load_file(path), library)
-    return errors, warnings
 
 
 def _diagnosed(doc: Document, library: Library) -> tuple[facts.Case | None, list[InputError], list[str]]:
