@@ -358,7 +358,7 @@ def _entry(c: CompiledRule, fact: dict, explain: dict[str, str], status: str, ch
            overridden_by: str | None = None, subject: str | None = None,
            effect_params: dict[str, Resolved] | None = None, effect_reads: dict[str, Any] | None = None) -> dict:
     src = c.ruleset.source(c.rule.source)
-    reads = {name: fact.get(name) for name in conditions.referenced_facts(c.rule.when)} | (effect_reads or {})
+    reads = {name: fact[name] for name in conditions.referenced_facts(c.rule.when) if name in fact} | (effect_reads or {})
     entry = {
         "stage": c.rule.stage, "rule": c.key, "ruleset": c.ruleset.id, "ruleset_version": c.ruleset.spec.version,
         "statement": c.rule.statement,
@@ -526,17 +526,12 @@ class _CaseRun:
                     else:
                         self.quiet(el_id, c, comp.facts, comp.explain, subject=f"complaint {i + 1}")
         for (el_id, _, status), (c, numbers) in folded.items():
-            # considered once for each complaint, listed once: the rest are counted
-            self.unlisted[el_id] = self.unlisted.get(el_id, 0) + len(numbers) - 1
-            if status == "fired" or c.missing:
+            listed = status == "fired" or bool(c.missing)  # one entry stands for them; the rest are only counted
+            if listed:  # it reads no facts of its own: the complaints listed above show what the rule reads
                 what = "applied to each, as to the complaints above" if status == "fired" else "did not apply"
                 self.record(el_id, c, Observed({}), status, f"{what}: {_numbers(numbers)}",
                             subject=f"{len(numbers):,} more complaints")
-                entry = self.trace[el_id][-1]
-                if isinstance(entry, dict) and "reads" in entry:
-                    entry["reads"] = {}  # many complaints, each read differently: the ones listed show what is read
-            else:  # considered, and counted, but not listed at all
-                self.unlisted[el_id] += 1
+            self.unlisted[el_id] = self.unlisted.get(el_id, 0) + len(numbers) - listed
         for (key, onto), numbers in unreceived.items():
             self.notes.append(f"{_numbers(numbers)}: {key} applies, but no element in jurisdiction has "
                               f"topic '{onto}' to receive it")
