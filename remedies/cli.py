@@ -20,7 +20,7 @@ from .batch import progress
 from .batch.summary import SUMMARIES
 from .check import render as check_render
 from .assess import TRACE_LEVELS
-from .errors import RemediesError
+from .errors import InputError, RemediesError
 from .yamlio import os_problem
 from .plausible import in_range
 from .whatif.explore import MAX_SUBJECTS
@@ -210,10 +210,13 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only
                    "report finding exact for the shipped values, the best values in-sample, and leave one case out.")
 @click.option("--fit-ruleset", default="hos-remedies-guidance", show_default=True, metavar="ID",
               help="The ruleset whose parameters --fit varies.")
+@click.option("--fit-hold", "hold_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Cases (laid out like DIR...) that fitted values must keep: a combination that agrees with them "
+                   "less well than the shipped values is never chosen. They are not scored (e.g. tests/seeds).")
 @rulesets_option
 def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, above: int, min_exact: float | None,
-                 fit_specs: tuple[str, ...], fit_ruleset: str, ruleset_dirs: tuple[Path, ...],
-                 only_rulesets: tuple[Path, ...]) -> None:
+                 fit_specs: tuple[str, ...], fit_ruleset: str, hold_dirs: tuple[Path, ...],
+                 ruleset_dirs: tuple[Path, ...], only_rulesets: tuple[Path, ...]) -> None:
     """Measure how far the proposals agree with published decisions, for a corpus of cases in DIR...
 
     Each case is a folder (at any depth) with facts.yaml, the published outcome.yaml and,
@@ -237,7 +240,9 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
                          on which it gives an error (each a false alarm)
 
     With --fit, numbers fitted to these cases are put to the honest test: each case is scored
-    with the values that agree best with the other cases (leave one case out).
+    with the values that agree best with the other cases (leave one case out), for findings
+    and for sums apart. With --fit-hold, only values that keep the held cases (the seeds a
+    ruleset was built from) are chosen.
 
     A case whose files cannot be read or assessed is reported in one line (file:line:
     message) and counted; the others are still measured. Exit 0; 1 if below --min-exact;
@@ -255,9 +260,12 @@ def fidelity_cmd(dirs: tuple[Path, ...], fmt: str, pounds: int, percent: int, ab
             stderr.flush()
     tolerance = measure.Tolerance(pounds, percent, above)
     grid = fit.parse_grid(fit_specs)
+    if hold_dirs and not grid:
+        raise InputError("--fit-hold: give the values to try with --fit NAME=V1,V2,...")
+    held = corpus.discover(list(hold_dirs)) if hold_dirs else []
     result = measure.run(cases, library, tolerance, progress)
     if grid:
-        result["fit"] = fit.leave_one_out(cases, library, fit_ruleset, grid, tolerance, progress)
+        result["fit"] = fit.leave_one_out(cases, library, fit_ruleset, grid, tolerance, progress, held)
     if progress:
         stderr.write("\r\033[K")
     text = render.render_json(result) if fmt == "json" else render.render_text(result, __version__)

@@ -24,11 +24,13 @@ def remedies(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def facts_files(*dirs: Path) -> list[Path]:
-    out = []
+    """Each facts file once: tests/seeds links to the seeds in examples/."""
+    out: list[Path] = []
     for d in dirs:
         for p in sorted(d.rglob("*.yaml")):
             data = yaml.safe_load(p.read_text())
-            if isinstance(data, dict) and isinstance(data.get("case"), dict):
+            if isinstance(data, dict) and isinstance(data.get("case"), dict) \
+                    and p.resolve() not in {q.resolve() for q in out}:
                 out.append(p)
     return out
 
@@ -44,6 +46,19 @@ def test_summary_csv_has_one_row_per_element_of_every_facts_file():
     assert "skipped" in done.stderr and "error" not in done.stderr
     clarion = [r for r in rows if r["case"] == "202425093"]
     assert {r["total"] for r in clarion} == {str(sum(int(r["amount"]) for r in clarion))}
+
+
+def test_a_file_reached_twice_is_assessed_once(tmp_path):
+    (tmp_path / "cases").mkdir()
+    shutil.copy(SEEDS[0], tmp_path / "cases" / "seed.yaml")
+    (tmp_path / "cases" / "linked.yaml").symlink_to(tmp_path / "cases" / "seed.yaml")
+    once = remedies("assess", str(tmp_path / "cases" / "seed.yaml"), "--summary", "csv")
+    twice = remedies("assess", str(tmp_path / "cases"), str(tmp_path / "cases"), "--summary", "csv")
+    assert once.returncode == twice.returncode == 0
+    assert twice.stdout.replace("linked.yaml", "seed.yaml").count("\n") == once.stdout.count("\n") > 1
+    named = remedies("assess", str(tmp_path / "cases" / "seed.yaml"), str(tmp_path / "cases" / "seed.yaml"),
+                     "--summary", "csv")
+    assert named.stdout.count("\n") == 2 * once.stdout.count("\n") - 1  # files named are assessed as named
 
 
 def test_a_broken_file_is_named_and_every_other_row_still_written(tmp_path):

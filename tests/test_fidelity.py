@@ -128,6 +128,22 @@ def test_the_shipped_corpus_agrees_as_far_as_the_readme_says(corpus_run):
     assert severe / of >= 0.6
 
 
+def test_the_seeds_corpus_is_the_golden_files_and_reproduces(capsys):
+    """tests/seeds (for `--fit-hold`) says what the golden files say, and every seed agrees through fidelity."""
+    for golden in sorted((ROOT / "tests" / "golden").glob("*.yaml")):
+        spec = yaml.safe_load(golden.read_text())
+        seed = ROOT / "tests" / "seeds" / golden.stem.split("-")[0]
+        assert (seed / "facts.yaml").resolve() == (ROOT / spec["facts"]).resolve()
+        ids = [e["id"] for e in yaml.safe_load((seed / "facts.yaml").read_text())["elements"]]
+        outcome = yaml.safe_load((seed / "outcome.yaml").read_text())
+        assert [(e["finding"], e["ordered_compensation"]) for e in outcome["elements"]] == \
+            [(spec["expect"]["elements"][i]["finding"], spec["expect"]["elements"][i].get("amount")) for i in ids]
+        assert outcome["total_ordered"] == spec["expect"]["total"]
+    code, out, _ = run_cli(["fidelity", str(ROOT / "tests" / "seeds"), "--format", "json"], capsys)
+    seeds = json.loads(out)["overall"]
+    assert code == 0 and pair(seeds["finding_exact"]) == pair(seeds["amounts_within_tolerance"]) == (16, 16)
+
+
 def test_every_figure_follows_from_the_rows(corpus_run):
     _, result, _, _ = corpus_run
     assert_figures(result["overall"], result["cases"])

@@ -43,7 +43,9 @@ def disagreeing(tmp_path: Path) -> Path:
 
 
 def _fit(corpus: Path, capsys, *specs: str) -> dict:
-    args = ["fidelity", str(corpus), "--format", "json"] + [a for s in specs for a in ("--fit", s)]
+    """The fit's JSON; each spec is a --fit value, or an option written out (--name=value)."""
+    args = ["fidelity", str(corpus), "--format", "json"] + [a for s in specs
+                                                            for a in ((s,) if s.startswith("--") else ("--fit", s))]
     code, out, _ = run_cli(args, capsys)
     assert code == 0
     return json.loads(out)["fit"]
@@ -80,3 +82,41 @@ def test_the_text_names_the_figure_to_quote(disagreeing, capsys):
 def test_a_bad_fit_is_one_line_and_exit_2(disagreeing, capsys, spec, message):
     code, _, err = run_cli(["fidelity", str(disagreeing), "--fit", spec], capsys)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_sums_are_fitted_and_left_out_on_their_own(tmp_path: Path, capsys):
+    """Two decisions on the same facts, one ordering the sum the shipped start gives, one a higher one:
+    in-sample one start serves one case; left out, each case gets the start the other prefers."""
+    for name in ("a", "b"):
+        _case(tmp_path / name, "maladministration")
+    shipped = _fit(tmp_path, capsys, "start_maladministration=175")
+    doors = json.loads(run_cli(["fidelity", str(tmp_path), "--format", "json"], capsys)[1])["cases"][0]["elements"][0]
+    low = doors["proposed_amount"]
+    for name, ordered in (("a", low), ("b", low + 250)):
+        outcome = yaml.safe_load((tmp_path / name / "outcome.yaml").read_text())
+        outcome["elements"][0]["ordered_compensation"] = ordered
+        (tmp_path / name / "outcome.yaml").write_text(yaml.safe_dump(outcome))
+    fit = _fit(tmp_path, capsys, "start_maladministration=175,425")
+    assert shipped["sums_counted"] == 0 and fit["sums_counted"] == 2
+    assert fit["amounts"]["shipped"] == 1
+    assert fit["amounts"]["in_sample_best"] == {"values": {"start_maladministration": 175}, "count": 1}
+    assert fit["amounts"]["leave_one_out"] == 0
+    assert [(c["sums_shipped"], c["sums_left_out"]) for c in fit["per_case"]] == [(1, 0), (0, 0)]
+    code, out, _ = run_cli(["fidelity", str(tmp_path), "--fit", "start_maladministration=175,425"], capsys)
+    assert "sums within tolerance, leave one case out    0/2  0.0%" in out
+
+
+def test_held_cases_set_aside_values_that_lose_them(disagreeing, tmp_path_factory, capsys):
+    """Held: a decision that wants the doors as maladministration (so threshold 4, not 20). Only 4 may be
+    chosen, so the left-out scores are what 4 gives; a grid with nothing that keeps it is refused."""
+    held = tmp_path_factory.mktemp("held")
+    _case(held / "a", "maladministration")
+    fit = _fit(disagreeing, capsys, "points_maladministration=4,20", f"--fit-hold={held}")
+    assert fit["held"] == {"cases": 1, "combinations_kept": 1}
+    assert fit["in_sample_best"] == {"values": {"points_maladministration": 4}, "exact": 5}
+    assert fit["leave_one_out_exact"] == 5 and [c["left_out"] for c in fit["per_case"]] == [3, 2]
+    code, _, err = run_cli(["fidelity", str(disagreeing), "--fit", "points_maladministration=20",
+                            "--fit-hold", str(held)], capsys)
+    assert code == 2 and "no combination agrees with the held cases" in err
+    code, _, err = run_cli(["fidelity", str(disagreeing), "--fit-hold", str(held)], capsys)
+    assert code == 2 and "--fit NAME=V1" in err

@@ -18,9 +18,11 @@ def expand(paths: list[Path]) -> list[Source]:
     """Named files in the order given; each directory's *.yaml, recursively, sorted by path (deterministic).
 
     A named path that does not exist stays in the list, so that it is reported as a bad file
-    in its place instead of stopping the run.
+    in its place instead of stopping the run. A file a walk reaches that is already in the list
+    (through a link, or a directory given twice) is left out: one case, one set of rows.
     """
     out: list[Source] = []
+    seen: set[Path] = set()
     for p in paths:
         try:
             found = sorted(p.rglob("*.yaml"), key=lambda f: f.as_posix()) if p.is_dir() else None
@@ -28,9 +30,20 @@ def expand(paths: list[Path]) -> list[Source]:
             found = None
         if found is None:
             out.append(Source(p, False))
-        else:
-            out.extend(Source(f, True) for f in found if _regular(f))
+            seen.add(_resolved(p))
+            continue
+        for f in found:
+            if _regular(f) and _resolved(f) not in seen:
+                out.append(Source(f, True))
+                seen.add(_resolved(f))
     return out
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: the path as given
+        return path
 
 
 def _regular(path: Path) -> bool:

@@ -50,55 +50,97 @@ def _with_values(library: Library, ruleset_id: str, values: dict[str, int]) -> L
     return replace(library, rulesets=[changed if r is target else r for r in library.rulesets])
 
 
-def _exact_per_case(corpus: list[CaseDir], library: Library, tol: Tolerance) -> list[int]:
+Scores = list[tuple[int, int]]  # per case: (findings exact, sums within tolerance)
+
+
+def _per_case(corpus: list[CaseDir], library: Library, tol: Tolerance) -> Scores:
     results = [measure_case(case, library, tol) for case in corpus]
-    return [sum(r["exact"] for r in c["elements"]) for c in results]
+    return [(sum(r["exact"] for r in c["elements"]), sum(bool(r["amount_within"]) for r in c["elements"]))
+            for c in results]
+
+
+def _total(scores: Scores) -> tuple[int, int]:
+    return sum(s[0] for s in scores), sum(s[1] for s in scores)
 
 
 def leave_one_out(corpus: list[CaseDir], library: Library, ruleset_id: str, grid: Grid, tol: Tolerance,
-                  progress: Callable[[int, int, str], None] | None = None) -> dict:
-    """In-sample and leave-one-case-out agreement on the finding, over every combination in ``grid``."""
+                  progress: Callable[[int, int, str], None] | None = None, hold: list[CaseDir] | None = None) -> dict:
+    """In-sample and leave-one-case-out agreement on the finding and on the sum, over every combination
+    in ``grid``; each measure picks its own best values (a sum parameter is fitted to sums).
+
+    Cases in ``hold`` are never scored: they are what the values must keep (e.g. the seeds a ruleset
+    was built from). A combination that agrees with them less well than the shipped values, on
+    findings or on sums, is set aside before any choosing, in-sample or left out."""
     shipped_rs = library.get(ruleset_id)
     names = sorted(grid)
     combos = list(itertools.product(*(grid[n] for n in names)))
-    scores: dict[tuple[int, ...], list[int]] = {}
+    held_shipped = _total(_per_case(hold or [], library, tol))
+    scores: dict[tuple[int, ...], Scores] = {}
     for i, combo in enumerate(combos):
         if progress:
             progress(i, len(combos), ", ".join(f"{n}={v}" for n, v in zip(names, combo)))
-        scores[combo] = _exact_per_case(corpus, _with_values(library, ruleset_id, dict(zip(names, combo))), tol)
-    shipped = _exact_per_case(corpus, library, tol)
-    elements = [len(measure_case(c, library, tol)["elements"]) for c in corpus]
+        trial = _with_values(library, ruleset_id, dict(zip(names, combo)))
+        held = _total(_per_case(hold or [], trial, tol))
+        if held[0] >= held_shipped[0] and held[1] >= held_shipped[1]:
+            scores[combo] = _per_case(corpus, trial, tol)
+    if not scores:
+        raise InputError(f"--fit: no combination agrees with the held cases as well as the shipped values "
+                         f"({held_shipped[0]} findings, {held_shipped[1]} sums); widen the grid")
+    kept = list(scores)
+    shipped = _per_case(corpus, library, tol)
+    measured = [measure_case(c, library, tol)["elements"] for c in corpus]
+    elements = [len(rows) for rows in measured]
+    sums = [sum(r["amount_counted"] for r in rows) for rows in measured]
 
-    def best(leave_out: int | None) -> tuple[int, ...]:
+    def best(k: int, leave_out: int | None) -> tuple[int, ...]:
         # most agreement on the cases kept; ties go to the earlier combination, so the choice is fixed
-        return max(combos, key=lambda c: sum(s for j, s in enumerate(scores[c]) if j != leave_out))
+        return max(kept, key=lambda c: sum(s[k] for j, s in enumerate(scores[c]) if j != leave_out))
 
-    in_sample = best(None)
-    loo = [scores[best(i)][i] for i in range(len(corpus))]
-    total = sum(elements)
+    def measure(k: int) -> dict:
+        in_sample = best(k, None)
+        loo = [scores[best(k, i)][i][k] for i in range(len(corpus))]
+        return {"shipped": sum(s[k] for s in shipped),
+                "in_sample_best": {"values": dict(zip(names, in_sample)), "count": sum(s[k] for s in scores[in_sample])},
+                "leave_one_out": sum(loo), "left_out": loo}
+
+    exact, amounts = measure(0), measure(1)
     return {
         "ruleset": ruleset_id, "version": shipped_rs.spec.version,
-        "grid": {n: grid[n] for n in names}, "combinations": len(combos), "elements": total,
-        "shipped_exact": sum(shipped),
-        "in_sample_best": {"values": dict(zip(names, in_sample)), "exact": sum(scores[in_sample])},
-        "leave_one_out_exact": sum(loo),
-        "per_case": [{"case": c.label, "elements": n, "shipped": s, "left_out": lo}
-                     for c, n, s, lo in zip(corpus, elements, shipped, loo)],
+        "grid": {n: grid[n] for n in names}, "combinations": len(combos), "elements": sum(elements),
+        "held": {"cases": len(hold or []), "combinations_kept": len(kept)},
+        "sums_counted": sum(sums),
+        "shipped_exact": exact["shipped"],
+        "in_sample_best": {"values": exact["in_sample_best"]["values"], "exact": exact["in_sample_best"]["count"]},
+        "leave_one_out_exact": exact["leave_one_out"],
+        "amounts": {"shipped": amounts["shipped"], "in_sample_best": amounts["in_sample_best"],
+                    "leave_one_out": amounts["leave_one_out"]},
+        "per_case": [{"case": c.label, "elements": n, "shipped": s[0], "left_out": lo,
+                      "sums_counted": m, "sums_shipped": s[1], "sums_left_out": la}
+                     for c, n, s, lo, m, la in zip(corpus, elements, shipped, exact["left_out"], sums,
+                                                   amounts["left_out"])],
     }
 
 
 def render(result: dict) -> str:
-    """The three figures, and why the last is the one to quote."""
-    n = result["elements"]
-
-    def pct(k: int) -> str:
+    """The figures for findings and for sums, and why the last of each is the one to quote."""
+    def pct(k: int, n: int) -> str:
         return f"{k}/{n}  {100 * k / n:.1f}%" if n else "0/0"
 
-    best = ", ".join(f"{k}={v}" for k, v in result["in_sample_best"]["values"].items())
+    def values(best: dict) -> str:
+        return ", ".join(f"{k}={v}" for k, v in best["values"].items())
+
+    n, m, a = result["elements"], result["sums_counted"], result["amounts"]
     lines = [f"Leave-one-case-out fit of {result['ruleset']} {result['version']} over {result['combinations']} "
              f"combination(s) of {', '.join(result['grid'])}",
-             f"  finding exact, shipped values        {pct(result['shipped_exact'])}",
-             f"  finding exact, best values in-sample {pct(result['in_sample_best']['exact'])}  ({best})",
-             f"  finding exact, leave one case out    {pct(result['leave_one_out_exact'])}",
-             "  (each case scored with the values that agree best with the other cases: the figure to quote)"]
+             *([f"  {result['held']['combinations_kept']} combination(s) keep the {result['held']['cases']} held case(s) "
+                "as well as the shipped values; only they are chosen from"] if result["held"]["cases"] else []),
+             f"  finding exact, shipped values        {pct(result['shipped_exact'], n)}",
+             f"  finding exact, best values in-sample {pct(result['in_sample_best']['exact'], n)}  "
+             f"({values(result['in_sample_best'])})",
+             f"  finding exact, leave one case out    {pct(result['leave_one_out_exact'], n)}",
+             f"  sums within tolerance, shipped values        {pct(a['shipped'], m)}",
+             f"  sums within tolerance, best values in-sample {pct(a['in_sample_best']['count'], m)}  "
+             f"({values(a['in_sample_best'])})",
+             f"  sums within tolerance, leave one case out    {pct(a['leave_one_out'], m)}",
+             "  (each case scored with the values that agree best with the other cases: the figures to quote)"]
     return "\n".join(lines) + "\n"
