@@ -163,7 +163,7 @@ MUTATIONS = [
      {"E-order-without-fault"}, set()),
     ("finding for an element outside jurisdiction", "202210730",
      _set("personal-data", finding="maladministration", paragraph="52"),
-     {"E-finding-outside-jurisdiction"}, set()),
+     set(), {"W-finding-outside-jurisdiction"}),
     ("jurisdiction paragraph for a finding", "202425093", _set("doors-and-asb", paragraph="42(j)"),
      {"E-paragraph-for-finding"}, set()),
     ("findings paragraph for an exclusion", "202210730", _set("personal-data", paragraph="52"),
@@ -229,12 +229,12 @@ def test_at_least_twelve_mutations():
     assert len(MUTATIONS) >= 12 and len({m[0] for m in MUTATIONS}) == len(MUTATIONS)
 
 
-def test_an_error_overrides_the_warning_it_makes_redundant(tmp_path, library):
+def test_a_problem_overrides_the_warning_it_makes_redundant(tmp_path, library):
     data = published("202210730")
     _set("personal-data", finding="maladministration", paragraph="52")(data)
     result = run_check(write(tmp_path, data), library)
     on_element = {p["rule"] for p in result["problems"] if p["element"] == "personal-data"}
-    assert on_element == {"draft-checks/E-finding-outside-jurisdiction"}  # W-finding-differs is overridden
+    assert on_element == {"draft-checks/W-finding-outside-jurisdiction"}  # W-finding-differs is overridden
 
 
 def test_a_problem_names_rule_element_found_expected_and_source(tmp_path, library):
