@@ -65,6 +65,7 @@ DRAFT_ELEMENT_FACTS: dict[str, object] = {
 }
 DRAFT_FACTS: dict[str, object] = {
     "subject": "draft", "total_stated": False, "total": 0, "sum_of_parts": 0, "total_difference": 0,
+    "total_gap_is_offers": False,
     "replaces_stated": False, "replaces_offers": 0, "replaced_offers": 0, "replaced_difference": 0,
     "deduction_stated": False, "deduct_if_paid": 0, "deduction_expected": 0, "deduction_difference": 0,
     "remaining_stated": False, "remaining_if_paid": 0, "remaining_expected": 0, "remaining_difference": 0,

@@ -145,7 +145,9 @@ MUTATIONS = [
      set(), {"W-sum-above-band"}),
     ("confirms an offer that was not made", "202317755", _sum("asb-and-harassment", 600, total=700),
      {"E-confirmed-offer-differs"}, set()),
-    ("wrong total", "202425093", lambda d: d.update(total=500), {"E-total-differs"}, set()),
+    ("wrong total", "202425093", lambda d: d.update(total=480), {"E-total-differs"}, set()),
+    ("total counts the landlord's offers in", "202425093", lambda d: d.update(total=550),
+     set(), {"W-total-differs-by-offers"}),
     ("deducts the window offer too", "202425093", _pay(deduct_if_paid=200), {"E-deduction-wrong"}, set()),
     ("deducts less than the offers replaced", "202425093", _pay(deduct_if_paid=20),
      set(), {"W-deduction-less-than-offers"}),
@@ -297,7 +299,7 @@ def test_a_band_edited_in_yaml_moves_the_check(tmp_path, capsys):
 
 def test_exit_code_1_with_errors_and_every_format(tmp_path, capsys):
     data = published("202425093")
-    data["total"] = 500
+    data["total"] = 480
     path = write(tmp_path, data)
     for fmt, marker in (("text", "ERROR   draft-checks/E-total-differs"), ("markdown", "| error | `draft-checks/E-total"),
                         ("json", '"rule": "draft-checks/E-total-differs"')):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from decimal import Decimal
 
 from .. import __version__, assess, engine
 from ..ruleset_schema import ACTION_KINDS
@@ -123,6 +124,22 @@ def _element_fact(d: Draft, el: DraftElement, band: dict | None, scheme: dict[st
     return f
 
 
+MAX_OFFERS_COMBINED = 12  # elements' offers tried in combination to explain a total (2^12 sums at most)
+
+
+def _some_offers_make(gap: int | Decimal, offers: list[int | Decimal]) -> bool:
+    """Whether a total's gap from the sums ordered is exactly the offers of some elements where an
+    order is possible: the published order paid them as well (or deducted them), which a draft
+    written without `in_addition_to_offers` cannot say otherwise. Offers on elements where only a
+    recommendation is possible never explain an ordered total."""
+    if gap <= 0 or not offers:
+        return False
+    sums: set[int | Decimal] = {0}
+    for amount in offers[:MAX_OFFERS_COMBINED]:
+        sums |= {s + amount for s in sums}
+    return gap in sums
+
+
 def _draft_fact(d: Draft, elements: list[dict]) -> dict:
     spec, pay = d.spec, d.spec.orders.payment
     f = dict(DRAFT_FACTS)
@@ -140,6 +157,8 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
     f.update({
         "total_stated": spec.total is not None, "total": spec.total or 0, "sum_of_parts": parts,
         "total_difference": (spec.total - parts) if spec.total is not None else 0,
+        "total_gap_is_offers": spec.total is not None and _some_offers_make(abs(spec.total - parts), [
+            sum(o.amount for o in el.offers) for el in spec.elements if el.finding in assess.ORDERABLE and el.offers]),
         "replaced_offers": replaced, "deduction_expected": deductible, "remaining_expected": parts - deduct,
         "payment_ordered": pay is not None, "apology_ordered": spec.orders.apology is not None,
         "apology_from": (spec.orders.apology.from_ or "") if spec.orders.apology else "",
