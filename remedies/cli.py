@@ -207,7 +207,8 @@ def check_draft(draft_file: Path, fmt: str, ruleset_dirs: tuple[Path, ...], only
               help="Exit 1 if fewer than PCT % of all elements get the published finding exactly.")
 @click.option("--fit", "fit_specs", multiple=True, metavar="NAME=V1,V2,...",
               help="Also try these values of a numeric parameter (repeatable: every combination is tried) and "
-                   "report finding exact for the shipped values, the best values in-sample, and leave one case out.")
+                   "report findings exact and sums within tolerance for the shipped values, the best values in-sample, "
+                   "and leave one case out.")
 @click.option("--fit-ruleset", default="hos-remedies-guidance", show_default=True, metavar="ID",
               help="The ruleset whose parameters --fit varies.")
 @click.option("--fit-hold", "hold_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
