@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,35 +23,32 @@ def expand(paths: list[Path]) -> list[Source]:
     (through a link, or a directory given twice) is left out: one case, one set of rows.
     """
     out: list[Source] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     for p in paths:
         try:
             found = sorted(p.rglob("*.yaml"), key=lambda f: f.as_posix()) if p.is_dir() else None
         except OSError:  # a name too long, a loop: the file's own reader says what is wrong with it
             found = None
         if found is None:
-            out.append(Source(p, False))
-            seen.add(_resolved(p))
+            out.append(Source(p, False))  # named: assessed as named, even twice
+            if (key := _identity(p)) is not None:
+                seen.add(key)
             continue
         for f in found:
-            if _regular(f) and _resolved(f) not in seen:
+            key = _identity(f)
+            if key is not None and key not in seen:  # a regular file, not reached before
                 out.append(Source(f, True))
-                seen.add(_resolved(f))
+                seen.add(key)
     return out
 
 
-def _resolved(path: Path) -> Path:
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file a path leads to (device, inode), or None if it is not a regular file; one stat."""
     try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a loop of links: the path as given
-        return path
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
+        st = path.stat()
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 FACTS_ONLY_KEYS = ("complaints", "resident")  # top-level keys no other YAML of the project has
