@@ -68,6 +68,7 @@ DRAFT_FACTS: dict[str, object] = {
     "total_gap_is_offers": False,
     "replaces_stated": False, "replaces_offers": 0, "replaced_offers": 0, "replaced_difference": 0,
     "deduction_stated": False, "deduct_if_paid": 0, "deduction_expected": 0, "deduction_difference": 0,
+    "deduction_allowed": 0, "deduction_over_allowed": 0,
     "remaining_stated": False, "remaining_if_paid": 0, "remaining_expected": 0, "remaining_difference": 0,
     "in_addition_stated": False, "in_addition_to_offers": 0, "offers_listed": 0, "in_addition_difference": 0,
     "payment_ordered": False, "payment_due_weeks": UNKNOWN, "offset": "", "rent_arrears": False,

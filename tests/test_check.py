@@ -154,6 +154,8 @@ MUTATIONS = [
     ("earlier offers to pay as well are not those listed", "202425093", _pay(in_addition_to_offers=999),
      set(), {"W-in-addition-offers-differ"}),
     ("deducts an offer known to be unpaid", "202113700", _unpaid_offer, {"E-deduction-wrong"}, set()),
+    ("deducts the confirmed offers once paid", "202317755", _pay(deduct_if_paid=650), set(), set()),
+    ("deducts more than the offers confirmed", "202317755", _pay(deduct_if_paid=700), {"E-deduction-wrong"}, set()),
     ("wrong remaining sum", "202113700", _pay(remaining_if_paid=600), {"E-remaining-wrong"}, set()),
     ("order after reasonable redress", "202317755",
      _set("complaint-handling", finding="reasonable_redress", paragraph="53(b)"),

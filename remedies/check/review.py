@@ -149,6 +149,9 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
     replacing = [el for el, e in zip(spec.elements, elements) if e["ordered_sum"] > 0 and not el.confirms_landlord_offer]
     replaced = sum(o.amount for el in replacing for o in el.offers)
     deductible = sum(o.amount for el in replacing for o in el.offers if o.paid is not False)
+    # a sum that confirms the offer ("pay the £550 it offered, if not yet paid") may have it deducted once paid too
+    confirming = [el for el, e in zip(spec.elements, elements) if e["ordered_sum"] > 0 and el.confirms_landlord_offer]
+    allowed = deductible + sum(o.amount for el in confirming for o in el.offers if o.paid is not False)
     deduct = pay.deduct_if_paid if pay and pay.deduct_if_paid is not None else 0
     listed = sum(o.amount for el in spec.elements for o in el.offers)
     missing = [e.id for e in d.case.elements if e.id not in {el.id for el in spec.elements}] if d.case else []
@@ -159,7 +162,8 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
         "total_difference": (spec.total - parts) if spec.total is not None else 0,
         "total_gap_is_offers": spec.total is not None and _some_offers_make(abs(spec.total - parts), [
             sum(o.amount for o in el.offers) for el in spec.elements if el.finding in assess.ORDERABLE and el.offers]),
-        "replaced_offers": replaced, "deduction_expected": deductible, "remaining_expected": parts - deduct,
+        "replaced_offers": replaced, "deduction_expected": deductible, "deduction_allowed": allowed,
+        "remaining_expected": parts - deduct,
         "payment_ordered": pay is not None, "apology_ordered": spec.orders.apology is not None,
         "apology_from": (spec.orders.apology.from_ or "") if spec.orders.apology else "",
         "rent_arrears": bool(d.case and d.case.resident.rent_arrears),
@@ -178,7 +182,8 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
                       "replaced_difference": pay.replaces_offers - replaced})
         if pay.deduct_if_paid is not None:
             f.update({"deduction_stated": True, "deduct_if_paid": pay.deduct_if_paid,
-                      "deduction_difference": pay.deduct_if_paid - deductible})
+                      "deduction_difference": pay.deduct_if_paid - deductible,
+                      "deduction_over_allowed": pay.deduct_if_paid - allowed})
         if pay.remaining_if_paid is not None:
             f.update({"remaining_stated": True, "remaining_if_paid": pay.remaining_if_paid,
                       "remaining_difference": pay.remaining_if_paid - (parts - deduct)})
