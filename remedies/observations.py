@@ -72,7 +72,7 @@ DRAFT_FACTS: dict[str, object] = {
     "remaining_stated": False, "remaining_if_paid": 0, "remaining_expected": 0, "remaining_difference": 0,
     "in_addition_stated": False, "in_addition_to_offers": 0, "offers_listed": 0, "in_addition_difference": 0,
     "payment_ordered": False, "payment_due_weeks": UNKNOWN, "offset": "", "rent_arrears": False,
-    "agreed_to_offset": False, "apology_ordered": False, "apology_from": "",
+    "agreed_to_offset": False, "offset_agreement_stated": False, "apology_ordered": False, "apology_from": "",
     "facts_elements_missing": 0, "facts_elements_missing_ids": "",
     **{f"findings__{f}": 0 for f in FINDINGS}, **_ACTIONS,
 }

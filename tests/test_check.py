@@ -174,8 +174,8 @@ MUTATIONS = [
      {"E-paragraph-for-jurisdiction"}, set()),
     ("findings paragraph for reasonable redress", "202317755", _reasonable_redress_cited_as_finding,
      {"E-paragraph-for-redress"}, {"W-finding-differs"}),
-    ("offset against arrears without agreement", "202210730", _pay(offset_against_arrears="allowed"),
-     {"E-offset-without-agreement"}, set()),
+    ("offset against arrears, agreement not stated", "202210730", _pay(offset_against_arrears="allowed"),
+     set(), {"W-offset-agreement-unknown"}),
     ("apology not from senior staff", "202425093",
      lambda d: d["orders"]["apology"].update({"from": "landlord"}), set(), {"W-apology-not-senior"}),
     ("no apology", "202014965", lambda d: d["orders"].pop("apology"), set(), {"W-apology-missing"}),
@@ -227,6 +227,21 @@ def test_a_sum_outside_the_band_is_a_warning_that_says_by_how_much(name, el_id, 
     problem = next(p for p in result["problems"] if "-band" in p["rule"] and p["element"] == el_id)
     assert problem["severity"] == "warning" and found in problem["found"]
     assert "reasons in the report" in problem["expected"] and problem["expected"].startswith("£")
+
+
+def test_offsetting_against_a_stated_refusal_is_an_error(tmp_path, library):
+    """Unknown is not "no": only facts that say the resident did not agree make offsetting an error."""
+    facts = yaml.safe_load((ROOT / "examples" / "202210730-clarion.yaml").read_text())
+    data = published("202210730")
+    _pay(offset_against_arrears="allowed")(data)
+    for agreed, errors, warnings in ((False, {"E-offset-without-agreement"}, set()),
+                                     (True, set(), set())):
+        facts["resident"]["agreed_to_offset"] = agreed
+        (tmp_path / "facts.yaml").write_text(yaml.safe_dump(facts, sort_keys=False))
+        data["facts"] = str(tmp_path / "facts.yaml")
+        result = run_check(write(tmp_path, data), library)
+        assert ids(result, "error") == errors
+        assert not {"W-offset-agreement-unknown", "W-offset-not-addressed"} & ids(result, "warning")
 
 
 def test_at_least_twelve_mutations():

@@ -168,6 +168,7 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
         "apology_from": (spec.orders.apology.from_ or "") if spec.orders.apology else "",
         "rent_arrears": bool(d.case and d.case.resident.rent_arrears),
         "agreed_to_offset": bool(d.case and d.case.resident.agreed_to_offset),
+        "offset_agreement_stated": bool(d.case and "agreed_to_offset" in d.case.resident.model_fields_set),
         "facts_elements_missing": len(missing), "facts_elements_missing_ids": ", ".join(missing),
     })
     if pay:
