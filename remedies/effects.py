@@ -184,6 +184,10 @@ def _band_amount(state: ElementState, f: Firing, args: dict) -> str:
     # where the band's sums usually begin, if the ruleset says (never below the band's minimum)
     base = max(band["min"], int(f.value(args["start"]))) if "start" in args else band["min"]
     amount = base + over * step
+    floor = int(f.value(args["floor"])) if "floor" in args else 0
+    floored = amount < floor
+    if floored:  # the least the band's sums usually come to, whatever the weight
+        amount = floor
     capped = band["max"] is not None and amount > band["max"]
     if capped:
         amount = band["max"]
@@ -195,7 +199,8 @@ def _band_amount(state: ElementState, f: Firing, args: dict) -> str:
     text = (f"{band['name'].removeprefix('band_').replace('_', ' ')} band £{band['min']}–{top} "
             f"[{band['evidence']}]{start_words}; £{base} + "
             f"{over} points over {start} × £{step} = £{base + over * step}")
-    return text + (f", capped at the band's top £{amount}" if capped else "") + f" → £{amount}"
+    return text + (f", raised to its usual least £{floor}" if floored and not capped else "") + \
+        (f", capped at the band's top £{amount}" if capped else "") + f" → £{amount}"
 
 
 def _no_award(state: ElementState, f: Firing, args: dict) -> str:
@@ -302,12 +307,13 @@ def _check_redress(args: dict, spec: RulesetFile, facts: set[str]) -> str | None
 
 
 def _check_band(args: dict, spec: RulesetFile, facts: set[str]) -> str | None:
-    msg = _needs("band", "from_points", "step", optional=("start",))(args, spec, facts)
+    msg = _needs("band", "from_points", "step", optional=("start", "floor"))(args, spec, facts)
     if msg:
         return msg
     if not isinstance(args["band"], dict) or "param" not in args["band"]:
         return "band is {param: NAME}"
-    return _number_or_param(args, "start", 0, figures_need_source=True)
+    return _number_or_param(args, "start", 0, figures_need_source=True) or \
+        _number_or_param(args, "floor", 0, figures_need_source=True)
 
 
 def _number_or_param(args: dict, key: str, least: int, figures_need_source: bool = False) -> str | None:
