@@ -47,9 +47,10 @@ def _library(added: tuple[Path, ...], only: tuple[Path, ...] = ()) -> rulesets.L
     if added and only:
         raise click.UsageError("give --rulesets (added to the shipped ones) or --only-rulesets (instead of "
                                "them), not both")
-    if only:
-        return rulesets.load(list(only))
-    return rulesets.load(rulesets.with_shipped(list(added)) if added else None)
+    library = rulesets.load(list(only) if only else rulesets.with_shipped(list(added)) if added else None)
+    for note in library.notes:
+        click.echo(f"remedies: note: {note}", err=True)
+    return library
 
 
 def _ruleset_paths(added: tuple[Path, ...], only: tuple[Path, ...]) -> tuple[Path, ...]:

@@ -96,6 +96,9 @@ class Rule(_Model):
     when: dict[str, Any]
     then: dict[str, Any]
     overrides: list[str] = Field(default_factory=list)
+    formerly: list[str] = Field(default_factory=list, description=(
+        "ids this rule had in earlier versions: a ruleset that still names one in `overrides` is read as "
+        "naming this rule, with a note"))
 
     @model_validator(mode="after")
     def _plausible(self) -> "Rule":

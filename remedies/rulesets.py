@@ -71,6 +71,7 @@ class Library:
 
     rulesets: list[Ruleset]
     vocabulary: Vocabulary
+    notes: tuple[str, ...] = ()  # what loading upgraded (a renamed rule named by its former id), to tell the user
 
     def get(self, ruleset_id: str) -> Ruleset:
         for r in self.rulesets:
@@ -211,13 +212,35 @@ def _load(paths: list[Path], strict: bool) -> Library:
     vocab = _vocabulary(loaded)
     catalogue = _fact_catalogue(vocab)
     types = _fact_types(vocab)
+    notes = _follow_renamed_rules(loaded)
     for r in loaded:
         problems = [e for _, _, e in inverted_bands(r) + overlapping_values(r)]
         if strict and problems:
             raise problems[0]
         _check(r, catalogue, types, loaded, vocab)
     _check_engine_limits(loaded)
-    return Library(loaded, vocab)
+    return Library(loaded, vocab, tuple(notes))
+
+
+def _follow_renamed_rules(loaded: list[Ruleset]) -> list[str]:
+    """A ruleset written before a rule was renamed keeps working: an override naming the rule's former
+    id is read as naming it, and the note says so (the file itself is not touched)."""
+    renamed = {f"{r.id}/{old}": f"{r.id}/{rule.id}" for r in loaded for rule in r.spec.rules for old in rule.formerly}
+    notes: list[str] = []
+    for r in loaded:
+        rules = list(r.spec.rules)
+        for i, rule in enumerate(rules):
+            targets = [t if "/" in t else f"{r.id}/{t}" for t in rule.overrides]
+            if not any(t in renamed for t in targets):
+                continue
+            for t in targets:
+                if t in renamed:
+                    notes.append(f"{r.path}:{r.doc.line_of(('rules', i, 'overrides'))}: rule {r.id}/{rule.id} overrides "
+                                 f"{t}, now called {renamed[t]}; read as overriding {renamed[t]}")
+            rules[i] = rule.model_copy(update={"overrides": [renamed.get(t, t) for t in targets]})
+        if rules != list(r.spec.rules):
+            r.spec = r.spec.model_copy(update={"rules": rules})
+    return notes
 
 
 def inverted_bands(r: Ruleset) -> list[tuple[str, date, InputError]]:
