@@ -55,11 +55,19 @@ class Ruleset:
         p = self.spec.parameters.get(name)
         if p is None:
             return None
-        for v in p.values:
+        for i, v in enumerate(p.values):
             if v.from_ <= on and (v.to is None or on <= v.to):
-                src = self.source(v.source)
-                return Resolved(name, v.value, v.min, v.max, src, v.evidence or src.evidence, v.from_, v.to)
+                key = (name, i)  # asked thousands of times a case: each dated value is resolved once
+                if key not in self._resolved:
+                    src = self.source(v.source)
+                    self._resolved[key] = Resolved(name, v.value, v.min, v.max, src, v.evidence or src.evidence,
+                                                   v.from_, v.to)
+                return self._resolved[key]
         return None
+
+    @functools.cached_property
+    def _resolved(self) -> dict[tuple[str, int], Resolved]:
+        return {}
 
     def rule_evidence(self, rule: Rule) -> str:
         return rule.evidence or self.source(rule.source).evidence
