@@ -47,7 +47,11 @@ def _library(added: tuple[Path, ...], only: tuple[Path, ...] = ()) -> rulesets.L
     if added and only:
         raise click.UsageError("give --rulesets (added to the shipped ones) or --only-rulesets (instead of "
                                "them), not both")
-    library = rulesets.load(list(only) if only else rulesets.with_shipped(list(added)) if added else None)
+    return _noted(rulesets.load(list(only) if only else rulesets.with_shipped(list(added)) if added else None))
+
+
+def _noted(library: rulesets.Library) -> rulesets.Library:
+    """Say on stderr what loading the rulesets upgraded (a rule named by its former id)."""
     for note in library.notes:
         click.echo(f"remedies: note: {note}", err=True)
     return library
@@ -309,7 +313,7 @@ def verify_rulesets(ruleset_files: tuple[Path, ...], examples: int, seed: int, o
     from .verify import render as verify_render
 
     paths, landlords = properties.selection(list(ruleset_files))
-    library = rulesets.load(paths, strict=False)
+    library = _noted(rulesets.load(paths, strict=False))
     with progress.bar(len(properties.STATIC) + len(properties.DYNAMIC), "verifying") as advance:
         results = properties.run(library, examples, seed, landlords, advance)
     text, ok = verify_render.render(results, out_dir, seed, examples, len(library.rulesets), paths, landlords)
