@@ -53,10 +53,13 @@ def _with_values(library: Library, ruleset_id: str, values: dict[str, int]) -> L
 Scores = list[tuple[int, int]]  # per case: (findings exact, sums within tolerance)
 
 
-def _per_case(corpus: list[CaseDir], library: Library, tol: Tolerance) -> Scores:
-    results = [measure_case(case, library, tol) for case in corpus]
+def _scores(results: list[dict]) -> Scores:
     return [(sum(r["exact"] for r in c["elements"]), sum(bool(r["amount_within"]) for r in c["elements"]))
             for c in results]
+
+
+def _per_case(corpus: list[CaseDir], library: Library, tol: Tolerance) -> Scores:
+    return _scores([measure_case(case, library, tol) for case in corpus])
 
 
 def _total(scores: Scores) -> tuple[int, int]:
@@ -87,10 +90,10 @@ def leave_one_out(corpus: list[CaseDir], library: Library, ruleset_id: str, grid
         raise InputError(f"--fit: no combination agrees with the held cases as well as the shipped values "
                          f"({held_shipped[0]} findings, {held_shipped[1]} sums); widen the grid")
     kept = list(scores)
-    shipped = _per_case(corpus, library, tol)
-    measured = [measure_case(c, library, tol)["elements"] for c in corpus]
-    elements = [len(rows) for rows in measured]
-    sums = [sum(r["amount_counted"] for r in rows) for rows in measured]
+    measured = [measure_case(c, library, tol) for c in corpus]  # the shipped values, each case once
+    shipped = _scores(measured)
+    elements = [len(c["elements"]) for c in measured]
+    sums = [sum(r["amount_counted"] for r in c["elements"]) for c in measured]
 
     def best(k: int, leave_out: int | None) -> tuple[int, ...]:
         # most agreement on the cases kept; ties go to the earlier combination, so the choice is fixed
