@@ -146,12 +146,12 @@ def _draft_fact(d: Draft, elements: list[dict]) -> dict:
     f.update(_actions(d))
     parts = sum(e["ordered_sum"] for e in elements)
     # offers on elements where the order replaces them: a sum is ordered and it is not the offer confirmed
-    replacing = [el for el, e in zip(spec.elements, elements) if e["ordered_sum"] > 0 and not el.confirms_landlord_offer]
+    ordering = [el for el, e in zip(spec.elements, elements) if e["ordered_sum"] > 0]
+    replacing = [el for el in ordering if not el.confirms_landlord_offer]
     replaced = sum(o.amount for el in replacing for o in el.offers)
     deductible = sum(o.amount for el in replacing for o in el.offers if o.paid is not False)
     # a sum that confirms the offer ("pay the £550 it offered, if not yet paid") may have it deducted once paid too
-    confirming = [el for el, e in zip(spec.elements, elements) if e["ordered_sum"] > 0 and el.confirms_landlord_offer]
-    allowed = deductible + sum(o.amount for el in confirming for o in el.offers if o.paid is not False)
+    allowed = sum(o.amount for el in ordering for o in el.offers if o.paid is not False)
     deduct = pay.deduct_if_paid if pay and pay.deduct_if_paid is not None else 0
     listed = sum(o.amount for el in spec.elements for o in el.offers)
     missing = [e.id for e in d.case.elements if e.id not in {el.id for el in spec.elements}] if d.case else []
