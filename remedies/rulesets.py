@@ -230,6 +230,11 @@ def _load(paths: list[Path], strict: bool) -> Library:
     return Library(loaded, vocab, tuple(notes))
 
 
+def _qualified(r: Ruleset, target: str) -> str:
+    """A rule named in ``overrides`` as ruleset/rule (a bare rule id is one of ``r``'s own)."""
+    return target if "/" in target else f"{r.id}/{target}"
+
+
 def _follow_renamed_rules(loaded: list[Ruleset]) -> list[str]:
     """A ruleset written before a rule was renamed keeps working: an override naming the rule's former
     id is read as naming it, and the note says so (the file itself is not touched)."""
@@ -238,7 +243,7 @@ def _follow_renamed_rules(loaded: list[Ruleset]) -> list[str]:
     for r in loaded:
         rules = list(r.spec.rules)
         for i, rule in enumerate(rules):
-            targets = [t if "/" in t else f"{r.id}/{t}" for t in rule.overrides]
+            targets = [_qualified(r, t) for t in rule.overrides]
             if not any(t in renamed for t in targets):
                 continue
             for t in targets:
@@ -370,7 +375,7 @@ def _check_override_cycles(loaded: list[Ruleset]) -> None:
         for i, rule in enumerate(r.spec.rules):
             key = f"{r.id}/{rule.id}"
             where[key] = (r, i)
-            edges[key] = [t if "/" in t else f"{r.id}/{t}" for t in rule.overrides]
+            edges[key] = [_qualified(r, t) for t in rule.overrides]
     done: set[str] = set()
     for start in edges:
         path: list[str] = []
